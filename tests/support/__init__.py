@@ -1,0 +1,1 @@
+"""Test infrastructure: real servers the tests start on 127.0.0.1."""
