@@ -1,0 +1,46 @@
+"""Builds everything from settings: store, migrations, router, adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+import handlers.commands  # noqa: F401  (registers every command)
+from bot.settings import Settings
+from handlers.config import CoreConfig
+from handlers.registry import registry
+from handlers.router import Router
+from schedules.clock import Clock, SystemClock
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.uow import UnitOfWorkFactory, unit_of_work_factory
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    uow_factory: UnitOfWorkFactory
+    router: Router
+
+
+def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    uow_factory = unit_of_work_factory(engine)
+    config = CoreConfig(
+        default_language=settings.default_language,
+        timezone=settings.timezone,
+        join_links=_join_links(settings),
+    )
+    router = Router(registry, uow_factory, clock or SystemClock(), config)
+    return App(settings, engine, uow_factory, router)
+
+
+def _join_links(settings: Settings) -> dict[str, str]:
+    links = {}
+    if settings.telegram_bot_username:
+        links["telegram"] = f"https://t.me/{settings.telegram_bot_username}?start={{code}}"
+    return links

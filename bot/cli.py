@@ -1,0 +1,181 @@
+"""`barcamp-bot`: run the bot, migrate the store, and set up camps from a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+from bot.bootstrap import App, bootstrap
+from bot.console import ConsoleAdapter
+from bot.dispatcher import Dispatcher
+from bot.settings import Settings, SettingsError, load_settings
+from handlers.camps import CampInput, create_camp
+from handlers.i18n import catalogues
+from handlers.validation import (
+    InputError,
+    camp_date,
+    camp_name,
+    camp_place,
+    rooms,
+    slots,
+)
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.uow import UnitOfWork
+
+app = typer.Typer(help="A messenger bot for Jugend-BarCamps and youth councils.")
+db_app = typer.Typer(help="The store: migrations.")
+camp_app = typer.Typer(help="Set up camps without a messenger.")
+app.add_typer(db_app, name="db")
+app.add_typer(camp_app, name="camp")
+
+
+def main() -> None:
+    app()
+
+
+@contextmanager
+def _friendly_errors(settings: Settings | None = None) -> Iterator[None]:
+    """Settings and input problems end in one clear line, not a traceback."""
+    try:
+        yield
+    except SettingsError as error:
+        typer.echo(f"Configuration error: {error}", err=True)
+        raise typer.Exit(2) from None
+    except InputError as error:
+        language = settings.default_language if settings else "de"
+        typer.echo(catalogues().text(language, error.key, **error.values), err=True)
+        raise typer.Exit(1) from None
+
+
+def _settings() -> Settings:
+    with _friendly_errors():
+        return load_settings()
+
+
+@app.command()
+def run() -> None:
+    """Start every configured adapter; the console when no platform is configured."""
+    settings = _settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if settings.telegram_enabled or settings.matrix_enabled:
+        typer.echo(
+            "Telegram and Matrix adapters are not part of this version yet; "
+            "unset BARCAMP_TELEGRAM_TOKEN and BARCAMP_MATRIX_HOMESERVER to use the console.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    asyncio.run(_run_console(bootstrap(settings)))
+
+
+async def _run_console(application: App) -> None:
+    settings = application.settings
+    console = ConsoleAdapter(settings.default_language, settings.data_dir / "console")
+    dispatcher = Dispatcher(application.router, application.uow_factory, {"console": console})
+    await console.start(dispatcher.on_event)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations to the configured database."""
+    settings = _settings()
+    upgrade(make_engine(settings.database_url))
+    typer.echo("Database is up to date.")
+
+
+@camp_app.command("create")
+def camp_create(
+    name: Annotated[str, typer.Option(help="Name of the BarCamp")],
+    day: Annotated[str, typer.Option("--date", help="Day, e.g. 2027-06-13")],
+    rooms_text: Annotated[str, typer.Option("--rooms", help='e.g. "Aula:60, Raum 1:20"')],
+    slots_text: Annotated[
+        str, typer.Option("--slots", help='e.g. "10:00-10:45, 12:00-13:00 Pause"')
+    ],
+    place: Annotated[str, typer.Option(help="Where it takes place")] = "",
+    organiser: Annotated[
+        list[str] | None, typer.Option(help="PLATFORM:ID of an organiser, e.g. telegram:123")
+    ] = None,
+) -> None:
+    """Create a camp and print its join code."""
+    raw = {"name": name, "date": day, "place": place, "rooms": rooms_text, "slots": slots_text}
+    _create(raw, organiser or [])
+
+
+@camp_app.command("import")
+def camp_import(path: Annotated[Path, typer.Argument(help="camp.toml")]) -> None:
+    """Create a camp described in a TOML file (see README)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        typer.echo(f"{path}: {error}", err=True)
+        raise typer.Exit(1) from None
+    _create(raw, [str(item) for item in raw.get("organisers", [])])
+
+
+def _create(raw: dict[str, Any], organisers: list[str]) -> None:
+    settings = _settings()
+    with _friendly_errors(settings):
+        camp = _camp_input(raw, settings.timezone)
+        application = bootstrap(settings)
+        with UnitOfWork(application.engine) as uow:
+            organiser_ids = [_person_for(uow, handle) for handle in organisers]
+            event = create_camp(uow, camp, organiser_ids, datetime.now(UTC))
+            name, code = event.name, event.code
+    typer.echo(catalogues().text(settings.default_language, "newcamp.done", name=name, code=code))
+
+
+def _camp_input(raw: dict[str, Any], timezone: str) -> CampInput:
+    missing = [key for key in ("name", "date", "rooms", "slots") if key not in raw]
+    if missing:
+        raise InputError("cli.missing_field", field=missing[0])
+    day_value = raw["date"]
+    day = day_value if isinstance(day_value, date) else camp_date(str(day_value))
+    return CampInput(
+        name=camp_name(str(raw["name"])),
+        starts_on=day,
+        place=camp_place(str(raw.get("place", ""))),
+        rooms=rooms(_joined(raw["rooms"])),
+        slots=slots(_joined(raw["slots"]), day),
+        timezone=_timezone(str(raw.get("timezone", timezone))),
+    )
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError("cli.timezone", value=name[:64]) from None
+    return name
+
+
+def _joined(value: object) -> str:
+    """TOML may give a list (["Aula:60", "Raum 1:20"]) where chat gives one line."""
+    if isinstance(value, list):
+        return ", ".join(
+            f"{item.get('name', '')}:{item.get('capacity', '')}"
+            if isinstance(item, dict)
+            else str(item)
+            for item in value
+        )
+    return str(value)
+
+
+def _person_for(uow: UnitOfWork, handle: str) -> int:
+    platform, separator, user_id = handle.partition(":")
+    if not separator or not platform or not user_id:
+        raise InputError("cli.organiser_format", value=handle[:40])
+    person = uow.people.by_identity(platform, user_id) or uow.people.create_with_identity(
+        platform, user_id, datetime.now(UTC)
+    )
+    assert person.id is not None
+    return person.id

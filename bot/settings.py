@@ -1,0 +1,73 @@
+"""Settings from environment variables (prefix BARCAMP_) and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///data/barcamp.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BARCAMP_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL; postgresql+psycopg://… for the shared store",
+    )
+    default_language: Literal["de", "en"] = Field(default="de")
+    timezone: str = Field(default="Europe/Berlin", description="IANA time zone of the events")
+    data_dir: Path = Field(default=Path("data"), description="files the bot keeps (console)")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str | None = Field(default=None, description="self-hosted Bot API server")
+    telegram_bot_username: str | None = None
+
+    matrix_homeserver: str | None = None
+    matrix_user_id: str | None = None
+    matrix_access_token: SecretStr | None = None
+    matrix_password: SecretStr | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}, e.g. Europe/Berlin") from error
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("use sqlite:///path or postgresql+psycopg://user@host/db")
+        return value
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_token is not None
+
+    @property
+    def matrix_enabled(self) -> bool:
+        return bool(self.matrix_homeserver and self.matrix_user_id)
+
+
+class SettingsError(Exception):
+    """One line naming the variable that is wrong."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = "BARCAMP_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise SettingsError(f"{variable}: {first['msg']}") from None

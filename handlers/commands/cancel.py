@@ -1,0 +1,12 @@
+"""/cancel: leaves any guided dialog."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.registry import command
+
+
+@command("cancel")
+def cancel(ctx: Context) -> None:
+    left = ctx.uow.dialogs.clear(ctx.person_id)
+    ctx.reply("cancel.done" if left else "cancel.nothing")

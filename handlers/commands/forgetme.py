@@ -1,0 +1,19 @@
+"""/forgetme: removes the person; their votes stay only as anonymous counts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from handlers.context import Context
+from handlers.registry import command
+
+
+@command("forgetme", consent=False)
+def forgetme(ctx: Context, confirm: Literal["confirm"] | None) -> None:
+    if confirm is None:
+        button = ctx.button("forgetme.confirm_button", "forgetme confirm")
+        ctx.reply("forgetme.ask", buttons=((button,),))
+        return
+    goodbye = ctx.t("forgetme.done")  # in their language, while we still know it
+    ctx.uow.people.forget(ctx.person_id)
+    ctx.reply_text(goodbye)

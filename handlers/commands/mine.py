@@ -1,0 +1,39 @@
+"""/mine: my proposals, my votes and (once published) my personal agenda."""
+
+from __future__ import annotations
+
+from handlers.commands.sessions import budget_line
+from handlers.context import Context
+from handlers.registry import command
+from storage.models import ProposalStatus
+
+
+@command("mine", event=True)
+def mine(ctx: Context) -> None:
+    event = ctx.require_event()
+    assert event.id is not None
+    lines = [ctx.t("mine.header", name=event.name)]
+    own = ctx.uow.proposals.by_proposer(event.id, ctx.person_id)
+    lines.append(ctx.t("mine.proposals"))
+    lines += [
+        ctx.t(
+            "mine.proposal",
+            number=p.number,
+            title=p.title,
+            status=ctx.t(f"status.{p.status.value}"),
+        )
+        for p in own
+    ] or [ctx.t("mine.none")]
+    voted_ids = ctx.uow.votes.of_person(event.id, ctx.person_id)
+    voted = [
+        p
+        for p in ctx.uow.proposals.in_event(event.id, ProposalStatus.APPROVED)
+        if p.id in voted_ids
+    ]
+    lines.append(ctx.t("mine.votes"))
+    lines += [ctx.t("mine.vote", number=p.number, title=p.title) for p in voted] or [
+        ctx.t("mine.none")
+    ]
+    lines.append(budget_line(ctx, event, len(voted_ids)))
+    lines.append(ctx.t("mine.agenda_pending"))
+    ctx.reply_text("\n".join(lines))

@@ -1,0 +1,54 @@
+"""/sessions: approved proposals with the person's own votes and vote buttons."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.messages import Button
+from handlers.registry import command
+from storage.models import Event, Proposal, ProposalStatus
+
+BUTTON_TITLE_MAX = 28
+
+
+@command("sessions", event=True)
+def sessions(ctx: Context) -> None:
+    event = ctx.require_event()
+    assert event.id is not None
+    approved = ctx.uow.proposals.in_event(event.id, ProposalStatus.APPROVED)
+    if not approved:
+        ctx.reply("sessions.empty")
+        return
+    mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
+    tallies = ctx.uow.proposals.tallies(approved) if counts_visible(event) else {}
+    lines = [ctx.t("sessions.header", name=event.name)]
+    for proposal in approved:
+        lines.append(_line(ctx, proposal, proposal.id in mine, tallies.get(proposal.id or 0)))
+    lines.append(budget_line(ctx, event, len(mine)))
+    buttons = tuple((_vote_button(proposal, proposal.id in mine),) for proposal in approved)
+    ctx.reply_text("\n".join(lines), buttons=buttons if event.voting_open else ())
+
+
+def counts_visible(event: Event) -> bool:
+    return event.show_counts or not event.voting_open
+
+
+def budget_line(ctx: Context, event: Event, used: int) -> str:
+    if not event.voting_open:
+        return ctx.t("vote.closed")
+    return ctx.t("vote.budget", used=used, budget=event.vote_budget)
+
+
+def _line(ctx: Context, proposal: Proposal, voted: bool, tally: int | None) -> str:
+    key = "sessions.line_voted" if voted else "sessions.line"
+    line = ctx.t(key, number=proposal.number, title=proposal.title)
+    if tally is not None:
+        line += " " + ctx.t("sessions.votes", count=tally)
+    return line
+
+
+def _vote_button(proposal: Proposal, voted: bool) -> Button:
+    title = proposal.title
+    if len(title) > BUTTON_TITLE_MAX:
+        title = title[: BUTTON_TITLE_MAX - 1] + "…"
+    mark = "✅" if voted else "☐"
+    return Button(f"{mark} {proposal.number} · {title}", f"vote {proposal.number}")

@@ -1,0 +1,96 @@
+"""The neutral event model: what adapters hand in and what use cases hand back.
+
+Adapters translate platform updates into these values and these values into
+platform calls; nothing here knows Telegram or Matrix. (It lives in `handlers`
+rather than `bot` because use cases need it and may not import the runtime.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent something, as the platform knows them."""
+
+    platform: str
+    user_id: str
+    display_name: str = ""
+    language_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Chat:
+    platform: str
+    chat_id: str
+    kind: ChatKind = ChatKind.PRIVATE
+
+
+@dataclass(frozen=True)
+class IncomingText:
+    """A message: a command (`/vote 2`, `!vote 2`) or free text (a dialog answer)."""
+
+    sender: Sender
+    chat: Chat
+    text: str
+    message_id: str = ""
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    """A press on a button we sent; `data` is the button's command line, never trusted."""
+
+    sender: Sender
+    chat: Chat
+    data: str
+    message_id: str = ""
+
+
+@dataclass(frozen=True)
+class PollAnswerEvent:
+    sender: Sender
+    poll_ref: str
+    option_positions: tuple[int, ...]
+
+
+Incoming = IncomingText | ButtonPress | PollAnswerEvent
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    # A command line, e.g. "vote 3": pressing it is handled like typing `/vote 3`.
+    data: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Something to send: text, optional buttons (rows), optional document or image.
+
+    `to_person` addresses another person (on every platform they use); None means
+    "answer in the chat the event came from".
+    """
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    document: Attachment | None = None
+    image: Attachment | None = None
+    to_person: int | None = None
+    # Refers to a stored object the message shows (e.g. "proposal", id) for reactions.
+    shows: tuple[str, int] | None = None
+    private: bool = False
+    extra: dict[str, str] = field(default_factory=dict)

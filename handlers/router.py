@@ -1,0 +1,162 @@
+"""The router: from a neutral event to the use case, inside one unit of work."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from handlers.config import CoreConfig
+from handlers.context import Context, Refusal
+from handlers.i18n import Catalogues, catalogues, normalise_language
+from handlers.messages import ButtonPress, Incoming, IncomingText, Reply, Sender
+from handlers.registry import ArgumentError, CommandSpec, Registry
+from handlers.validation import Explained
+from schedules.clock import Clock
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+COMMAND_PREFIXES = ("/", "!")
+COMMAND_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+# Concurrent writers (two presses at once, PostgreSQL serialisation) retry the event.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    name: str
+    arguments: str
+
+
+def parse_command(text: str) -> CommandLine | None:
+    """`/vote 2 5`, `!vote 2 5` or `/vote@bot 2 5` -> CommandLine("vote", "2 5")."""
+    stripped = text.strip()
+    if not stripped.startswith(COMMAND_PREFIXES):
+        return None
+    head, _, arguments = stripped[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return CommandLine(name, arguments.strip())
+
+
+class Router:
+    def __init__(
+        self,
+        registry: Registry,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        config: CoreConfig | None = None,
+        texts: Catalogues | None = None,
+    ) -> None:
+        self.registry = registry
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.config = config or CoreConfig()
+        self.catalogues = texts or catalogues()
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one event; never raises, always answers what a person typed."""
+        if not isinstance(incoming, IncomingText | ButtonPress):
+            return []
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._handle_once(incoming)
+            except (IntegrityError, OperationalError) as error:
+                log.warning("store conflict on attempt %d: %s", attempt, error)
+            except DBAPIError:
+                log.exception("store error")
+                break
+        return [Reply(self._text_for(incoming.sender, "error.internal"))]
+
+    def _handle_once(self, incoming: IncomingText | ButtonPress) -> list[Reply]:
+        with self.uow_factory() as uow:
+            ctx = self._context(uow, incoming.sender, incoming)
+            language = ctx.language
+            try:
+                self._dispatch(ctx, incoming)
+            except Explained as refusal:
+                uow.session.rollback()
+                return [Reply(self.catalogues.text(language, refusal.key, **refusal.values))]
+            except (IntegrityError, OperationalError):
+                raise
+            except Exception:
+                log.exception("handler failed for %r", incoming)
+                uow.session.rollback()
+                return [Reply(self.catalogues.text(language, "error.internal"))]
+            return ctx.replies
+
+    def _context(self, uow: UnitOfWork, sender: Sender, incoming: Incoming) -> Context:
+        person = uow.people.by_identity(sender.platform, sender.user_id)
+        if person is None:
+            person = uow.people.create_with_identity(
+                sender.platform, sender.user_id, self.clock.now()
+            )
+        return Context(
+            uow=uow,
+            person=person,
+            sender=sender,
+            chat=incoming.chat,  # type: ignore[union-attr]
+            clock=self.clock,
+            config=self.config,
+            catalogues=self.catalogues,
+        )
+
+    def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
+        if isinstance(incoming, ButtonPress):
+            line = parse_command("/" + incoming.data)
+        else:
+            line = parse_command(incoming.text)
+        if line is not None:
+            self._run_command(ctx, line)
+        elif not ctx.in_group:
+            # Free text in a group is people talking to each other: stay quiet there.
+            self._continue_dialog(ctx, incoming.text if isinstance(incoming, IncomingText) else "")
+
+    def _run_command(self, ctx: Context, line: CommandLine) -> None:
+        spec = self.registry.commands.get(line.name) if COMMAND_NAME.fullmatch(line.name) else None
+        if spec is None:
+            ctx.reply("error.unknown_command", command=_shorten(line.name))
+            return
+        self._check_allowed(ctx, spec)
+        try:
+            arguments = spec.parse(line.arguments)
+        except ArgumentError:
+            ctx.reply("error.usage", usage=ctx.t(spec.usage_key))
+            return
+        spec.func(ctx, **arguments)
+
+    def _check_allowed(self, ctx: Context, spec: CommandSpec) -> None:
+        if spec.needs_consent and not ctx.consented:
+            raise Refusal("consent.needed")
+        if spec.needs_event:
+            ctx.require_event()
+        if spec.roles is not None and ctx.role() not in spec.roles:
+            raise Refusal("error.not_allowed")
+
+    def _continue_dialog(self, ctx: Context, text: str) -> None:
+        state = ctx.uow.dialogs.get(ctx.person_id)
+        if state is None:
+            ctx.reply("error.not_a_command")
+            return
+        dialog = self.registry.dialogs.get(state.name)
+        step = dialog.steps.get(state.step) if dialog else None
+        if step is None:
+            ctx.uow.dialogs.clear(ctx.person_id)
+            ctx.reply("error.not_a_command")
+            return
+        data = dict(state.data)
+        next_step = step(ctx, text, data)
+        if next_step is None:
+            ctx.uow.dialogs.clear(ctx.person_id)
+        else:
+            ctx.uow.dialogs.save(ctx.person_id, state.name, next_step, data, ctx.now())
+
+    def _text_for(self, sender: Sender, key: str) -> str:
+        language = normalise_language(sender.language_hint, self.config.default_language)
+        return self.catalogues.text(language, key)
+
+
+def _shorten(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

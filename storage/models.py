@@ -1,0 +1,189 @@
+"""SQLModel tables: the one shared store of every adapter and process.
+
+Privacy by design: a person holds only what the bot needs (display name they chose,
+language, reminder preference); platform ids live in `Identity`, platform message
+ids only in `MessageRef`. Votes and poll answers are tied to a person only while the
+person exists; `/forgetme` turns them into anonymous counts.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import NaiveDatetime
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class EventKind(enum.StrEnum):
+    BARCAMP = "barcamp"
+    COUNCIL = "council"
+
+
+class Role(enum.StrEnum):
+    PARTICIPANT = "participant"
+    YOUTHWORKER = "youthworker"
+    ORGANISER = "organiser"
+
+
+class ProposalStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    MERGED = "merged"
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # Empty until consent: before it, nothing beyond the platform id is stored.
+    display_name: str = Field(default="", max_length=64)
+    language: str | None = Field(default=None, max_length=8)
+    remind: bool = True
+    active_event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
+    created_at: datetime
+
+
+class Identity(SQLModel, table=True):
+    """One platform account of a person, e.g. ("telegram", "123")."""
+
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    platform_user_id: str = Field(max_length=255)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+
+
+class Consent(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("person_id", "policy_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    policy_version: int
+    given_at: datetime
+
+
+class Event(SQLModel, table=True):
+    """A BarCamp or a youth council."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: EventKind = Field(default=EventKind.BARCAMP)
+    name: str = Field(max_length=80)
+    code: str = Field(max_length=16, unique=True)
+    starts_on: date | None = None
+    place: str = Field(default="", max_length=120)
+    timezone: str = Field(default="Europe/Berlin", max_length=64)
+    vote_budget: int = 5
+    voting_open: bool = True
+    show_counts: bool = True
+    created_at: datetime
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    role: Role = Field(default=Role.PARTICIPANT)
+    joined_at: datetime
+
+
+class Room(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=40)
+    capacity: int
+    position: int = 0
+
+
+class Slot(SQLModel, table=True):
+    """A time slot; times are wall-clock times in the event's time zone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    starts_at: NaiveDatetime
+    ends_at: NaiveDatetime
+    blocked: bool = False
+    position: int = 0
+
+
+class Proposal(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    # The short number people type in `/vote N`, counted per event.
+    number: int
+    title: str = Field(max_length=80)
+    description: str = Field(default="", max_length=500)
+    proposer_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="SET NULL"
+    )
+    status: ProposalStatus = Field(default=ProposalStatus.SUBMITTED)
+    merged_into_id: int | None = Field(default=None, foreign_key="proposal.id")
+    # Votes of people who used /forgetme: counted, no longer attributable.
+    anonymous_votes: int = 0
+    created_at: datetime
+
+
+class Vote(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("proposal_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    created_at: datetime
+
+
+class Poll(SQLModel, table=True):
+    """Quick polls and meeting-date polls; answers are secret unless `secret` is off."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE")
+    question: str = Field(max_length=300)
+    secret: bool = True
+    closed: bool = False
+    created_by: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    created_at: datetime
+
+
+class PollOption(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id", index=True, ondelete="CASCADE")
+    position: int
+    text: str = Field(max_length=100)
+    anonymous_answers: int = 0
+
+
+class PollAnswer(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("poll_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id", index=True, ondelete="CASCADE")
+    option_id: int = Field(foreign_key="polloption.id", ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    answered_at: datetime
+
+
+class DialogState(SQLModel, table=True):
+    """Where a person is in a guided dialog, so a restart loses nothing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", unique=True, ondelete="CASCADE")
+    name: str = Field(max_length=32)
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime
+
+
+class MessageRef(SQLModel, table=True):
+    """A platform message the bot sent, and what it shows (e.g. a proposal)."""
+
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "message_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=255)
+    message_id: str = Field(max_length=255)
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="CASCADE"
+    )
+    kind: str = Field(max_length=32)
+    object_id: int | None = None
+    created_at: datetime
