@@ -21,6 +21,13 @@ SKIP_WORDS = {"-", "–", "nein", "no", "keine", "none", "skip"}
 BREAK_WORDS = {"pause", "break", "mittag", "lunch", "mittagspause"}
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y")
+# Markup and injection attempts are refused with a hint; output is escaped anyway.
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>|&#?\w+;|\[[^\]]*\]\([^)]*\)")
+CODE_LIKE = re.compile(
+    r"(;|'|\b)\s*(drop|delete|truncate|alter|insert|update)\s+(table|from|into|set)\b"
+    r"|\bunion\s+(all\s+)?select\b|'\s*or\s*'?\d*'?\s*=\s*'?\d*|--\s*$|/\*|\*/",
+    re.IGNORECASE,
+)
 SLOT_PATTERN = re.compile(
     r"^(?:(?P<day>\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4})\s+)?"
     r"(?P<start>\d{1,2}[:.]\d{2})\s*[-–]\s*(?P<end>\d{1,2}[:.]\d{2})"
@@ -74,13 +81,22 @@ def clean_text(raw: str, *, multiline: bool = False) -> str:
     return " ".join(" ".join(lines).split())
 
 
+def plain(text: str) -> str:
+    """Refuse text that carries markup or looks like an injection attempt."""
+    if MARKUP.search(text):
+        raise InputError("input.markup")
+    if CODE_LIKE.search(text):
+        raise InputError("input.code_like")
+    return text
+
+
 def has_substance(text: str) -> bool:
     """At least one letter or digit: "🎉🎉🎉" or "---" is no title."""
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
 
 
 def session_title(raw: str) -> str:
-    title = clean_text(raw)
+    title = plain(clean_text(raw))
     if len(title) < TITLE_MIN or not has_substance(title):
         raise InputError("input.title_short", minimum=TITLE_MIN)
     if len(title) > TITLE_MAX:
@@ -89,7 +105,7 @@ def session_title(raw: str) -> str:
 
 
 def session_description(raw: str) -> str:
-    description = clean_text(raw, multiline=True)
+    description = plain(clean_text(raw, multiline=True))
     if description.lower() in SKIP_WORDS:
         return ""
     if len(description) > DESCRIPTION_MAX:
@@ -98,7 +114,7 @@ def session_description(raw: str) -> str:
 
 
 def camp_name(raw: str) -> str:
-    name = clean_text(raw)
+    name = plain(clean_text(raw))
     if len(name) < 3 or not has_substance(name):
         raise InputError("input.camp_name_short")
     if len(name) > CAMP_NAME_MAX:
@@ -107,7 +123,7 @@ def camp_name(raw: str) -> str:
 
 
 def camp_place(raw: str) -> str:
-    place = clean_text(raw)
+    place = plain(clean_text(raw))
     if place.lower() in SKIP_WORDS:
         return ""
     if len(place) > PLACE_MAX:
@@ -127,7 +143,7 @@ def camp_date(raw: str, today: date | None = None) -> date:
 
 def rooms(raw: str) -> list[RoomInput]:
     """`Aula:60, Raum 1:20` -> rooms with capacities."""
-    items = [item.strip() for item in clean_text(raw).split(",") if item.strip()]
+    items = [item.strip() for item in plain(clean_text(raw)).split(",") if item.strip()]
     if not items:
         raise InputError("input.rooms_empty")
     if len(items) > MAX_ROOMS:

@@ -34,6 +34,10 @@ class People:
     def get(self, person_id: int) -> Person | None:
         return self._session.get(Person, person_id)
 
+    def lock(self, person_id: int) -> None:
+        """Serialise a person's concurrent changes (PostgreSQL; SQLite serialises anyway)."""
+        self._session.exec(select(Person.id).where(Person.id == person_id).with_for_update())
+
     def by_identity(self, platform: str, platform_user_id: str) -> Person | None:
         statement = (
             select(Person)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.context import Context, Refusal
 from handlers.messages import Button
 from handlers.registry import STAFF, Text, command
-from handlers.validation import clean_text
+from handlers.validation import clean_text, plain
 from storage.models import Proposal, ProposalStatus
 
 REASON_MAX = 300
@@ -44,7 +44,7 @@ def approve(ctx: Context, number: int) -> None:
 @command("reject", roles=STAFF)
 def reject(ctx: Context, number: int, reason: Text | None) -> None:
     proposal = _waiting(ctx, number)
-    why = clean_text(reason or "")[:REASON_MAX]
+    why = plain(clean_text(reason or ""))[:REASON_MAX]
     proposal.status = ProposalStatus.REJECTED
     ctx.uow.session.add(proposal)
     ctx.reply("reject.done", number=number, title=proposal.title)

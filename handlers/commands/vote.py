@@ -16,6 +16,8 @@ def vote(ctx: Context, numbers: list[int]) -> None:
         raise Refusal("vote.closed")
     if len(set(numbers)) != len(numbers):
         raise Refusal("vote.duplicate")
+    # Two quick presses must not both pass the budget check.
+    ctx.uow.people.lock(ctx.person_id)
     proposals = [_approved(ctx, event.id, number) for number in numbers]
     mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
     added = [p for p in proposals if p.id not in mine]

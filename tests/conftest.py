@@ -1,0 +1,77 @@
+"""Shared fixtures: a store (SQLite by default, PostgreSQL where asked), the bot core."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import App, bootstrap
+from bot.dispatcher import Dispatcher
+from bot.settings import Settings
+from schedules.clock import ManualClock
+from tests.support.chat import FakeAdapter, Person
+from tests.support.store import postgres_schema_url
+
+START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'barcamp.sqlite3'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with postgres_schema_url() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """Runs a test on both stores."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def make_app(clock: ManualClock) -> Iterator[Callable[[str], App]]:
+    apps: list[App] = []
+
+    def build(url: str) -> App:
+        app = bootstrap(Settings(database_url=url, _env_file=None), clock=clock)  # type: ignore[call-arg]
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[[str], App], sqlite_url: str) -> App:
+    return make_app(sqlite_url)
+
+
+@pytest.fixture
+def adapter() -> FakeAdapter:
+    return FakeAdapter()
+
+
+@pytest.fixture
+def dispatcher(app: App, adapter: FakeAdapter) -> Dispatcher:
+    return Dispatcher(app.router, app.uow_factory, {adapter.platform: adapter})
+
+
+@pytest.fixture
+def people(dispatcher: Dispatcher, adapter: FakeAdapter) -> Callable[..., Person]:
+    def make(name: str, language_hint: str | None = "de") -> Person:
+        return Person(dispatcher, adapter, name, language_hint)
+
+    return make
