@@ -72,7 +72,7 @@ class CommandSpec:
         for index, param in enumerate(self.params):
             if param.kind == "text":
                 rest = _rest_after_words(argument_text, index)
-                values[param.name] = rest if rest or param.optional else _missing()
+                values[param.name] = rest or (None if param.optional else _missing())
                 return values
             if param.kind == "ints":
                 values[param.name] = [_to_int(word) for word in words[index:]]

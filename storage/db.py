@@ -24,13 +24,22 @@ def make_engine(url: str, **options: Any) -> Engine:
         **options,
     )
     event.listen(engine, "connect", _tune_sqlite)
+    event.listen(engine, "begin", _begin_immediately)
     return engine
 
 
 def _tune_sqlite(connection: Any, _record: Any) -> None:
+    # pysqlite would begin transactions only before writes, so a check-then-write
+    # (the vote budget) could read stale data; we issue BEGIN ourselves instead.
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_immediately(connection: Any) -> None:
+    """Take the write lock at the start: writers queue (busy timeout) instead of failing."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
