@@ -23,6 +23,7 @@ class App:
     engine: Engine
     uow_factory: UnitOfWorkFactory
     router: Router
+    clock: Clock
 
 
 def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
@@ -35,8 +36,9 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
         timezone=settings.timezone,
         join_links=_join_links(settings),
     )
-    router = Router(registry, uow_factory, clock or SystemClock(), config)
-    return App(settings, engine, uow_factory, router)
+    clock = clock or SystemClock()
+    router = Router(registry, uow_factory, clock, config)
+    return App(settings, engine, uow_factory, router, clock)
 
 
 def _join_links(settings: Settings) -> dict[str, str]:

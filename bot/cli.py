@@ -17,6 +17,7 @@ import typer
 from bot.bootstrap import App, bootstrap
 from bot.console import ConsoleAdapter
 from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxSender
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.camps import CampInput, create_camp
 from handlers.i18n import catalogues
@@ -81,8 +82,9 @@ def run() -> None:
 async def _run_console(application: App) -> None:
     settings = application.settings
     console = ConsoleAdapter(settings.default_language, settings.data_dir / "console")
-    dispatcher = Dispatcher(application.router, application.uow_factory, {"console": console})
-    await console.start(dispatcher.on_event)
+    sender = OutboxSender(application.uow_factory, {console.platform: console}, application.clock)
+    sender.recover()
+    await console.start(Dispatcher(application.router, sender).on_event)
 
 
 @db_app.command("upgrade")

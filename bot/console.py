@@ -21,6 +21,7 @@ class ConsoleAdapter:
     """Reads lines from `stdin`; `/as NAME` switches person and `#N` presses button N."""
 
     platform = PLATFORM
+    idempotent_sends = False
 
     def __init__(
         self,
@@ -54,7 +55,7 @@ class ConsoleAdapter:
     async def stop(self) -> None:
         self._stopped = True
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply, delivery_id: int = 0) -> str | None:
         header = "" if chat_id == self.user_id else f"📨 → {chat_id}: "
         self._say(header + reply.text)
         labels = [button for row in reply.buttons for button in row]
@@ -66,6 +67,7 @@ class ConsoleAdapter:
             if attachment is not None:
                 path = self._save(attachment.filename, attachment.content)
                 self._say(self.texts.text(self.language, "console.attachment", path=path))
+        return str(delivery_id)
 
     async def private_chat_of(self, platform_user_id: str) -> str | None:
         return platform_user_id

@@ -41,6 +41,8 @@ class IncomingText:
     chat: Chat
     text: str
     message_id: str = ""
+    # The platform's id of this event (update id, event id): handled once, ever.
+    external_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ButtonPress:
     chat: Chat
     data: str
     message_id: str = ""
+    external_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class PollAnswerEvent:
     sender: Sender
     poll_ref: str
     option_positions: tuple[int, ...]
+    external_id: str = ""
 
 
 Incoming = IncomingText | ButtonPress | PollAnswerEvent

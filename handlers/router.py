@@ -10,8 +10,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from handlers.config import CoreConfig
 from handlers.context import Context, Refusal
+from handlers.delivery import enqueue_replies
 from handlers.i18n import Catalogues, catalogues, normalise_language
-from handlers.messages import ButtonPress, Incoming, IncomingText, Reply, Sender
+from handlers.messages import ButtonPress, ChatKind, Incoming, IncomingText, Reply, Sender
 from handlers.registry import ArgumentError, CommandSpec, Registry
 from handlers.validation import Explained
 from schedules.clock import Clock
@@ -68,36 +69,63 @@ class Router:
             except DBAPIError:
                 log.exception("store error")
                 break
-        return [Reply(self._text_for(incoming.sender, "error.internal"))]
+        return self._answer_failure(incoming)
 
     def _handle_once(self, incoming: IncomingText | ButtonPress) -> list[Reply]:
+        """Handle, claim the event and queue the answers in one transaction."""
         with self.uow_factory() as uow:
-            ctx = self._context(uow, incoming.sender, incoming)
+            if not self._claim(uow, incoming):
+                return []  # seen before: handled exactly once
+            ctx = self._context(uow, incoming)
             language = ctx.language
             try:
                 self._dispatch(ctx, incoming)
+                replies = ctx.replies
             except Explained as refusal:
-                uow.session.rollback()
-                return [Reply(self.catalogues.text(language, refusal.key, **refusal.values))]
+                replies = [Reply(self.catalogues.text(language, refusal.key, **refusal.values))]
+                self._restart(uow, incoming)
             except (IntegrityError, OperationalError):
                 raise
             except Exception:
                 log.exception("handler failed for %r", incoming)
-                uow.session.rollback()
-                return [Reply(self.catalogues.text(language, "error.internal"))]
-            return ctx.replies
+                replies = [Reply(self.catalogues.text(language, "error.internal"))]
+                self._restart(uow, incoming)
+            enqueue_replies(uow, incoming.chat, replies, self.clock.now())
+            return replies
 
-    def _context(self, uow: UnitOfWork, sender: Sender, incoming: Incoming) -> Context:
+    def _claim(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> bool:
+        if not incoming.external_id:
+            return True
+        return uow.inbox.claim(incoming.sender.platform, incoming.external_id, self.clock.now())
+
+    def _restart(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> None:
+        """Undo the use case's changes but keep the event claimed."""
+        uow.session.rollback()
+        self._claim(uow, incoming)
+
+    def _answer_failure(self, incoming: IncomingText | ButtonPress) -> list[Reply]:
+        replies = [Reply(self._text_for(incoming.sender, "error.internal"))]
+        try:
+            with self.uow_factory() as uow:
+                enqueue_replies(uow, incoming.chat, replies, self.clock.now())
+        except DBAPIError:
+            log.exception("could not even queue the apology")
+        return replies
+
+    def _context(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> Context:
+        sender = incoming.sender
         person = uow.people.by_identity(sender.platform, sender.user_id)
         if person is None:
             person = uow.people.create_with_identity(
                 sender.platform, sender.user_id, self.clock.now()
             )
+        direct_chat = incoming.chat.chat_id if incoming.chat.kind is ChatKind.PRIVATE else None
+        uow.channels.touch(sender.platform, sender.user_id, direct_chat)
         return Context(
             uow=uow,
             person=person,
             sender=sender,
-            chat=incoming.chat,  # type: ignore[union-attr]
+            chat=incoming.chat,
             clock=self.clock,
             config=self.config,
             catalogues=self.catalogues,

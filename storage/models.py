@@ -53,6 +53,10 @@ class Identity(SQLModel, table=True):
     platform: str = Field(max_length=16)
     platform_user_id: str = Field(max_length=255)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    # Where to reach the person directly (Telegram: the user id; Matrix: a DM room).
+    direct_chat_id: str | None = Field(default=None, max_length=255)
+    # Set when the person blocked the bot: deliveries are skipped, not retried forever.
+    unreachable_at: datetime | None = None
 
 
 class Consent(SQLModel, table=True):
@@ -187,3 +191,74 @@ class MessageRef(SQLModel, table=True):
     kind: str = Field(max_length=32)
     object_id: int | None = None
     created_at: datetime
+
+
+class InboxEvent(SQLModel, table=True):
+    """A platform event seen once: the key of exactly-once handling across crashes.
+
+    Adapters may store the raw event (`payload`) before confirming it to the platform
+    and handle it afterwards; the use case marks it handled in its own transaction.
+    """
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=255)
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    received_at: datetime
+    handled_at: datetime | None = None
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to deliver, written in the same transaction as what caused it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16, index=True)
+    # Either a chat, or a person's platform account whose direct chat is found at send time.
+    chat_id: str | None = Field(default=None, max_length=255)
+    recipient_user_id: str | None = Field(default=None, max_length=255)
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="CASCADE"
+    )
+    # Replies go before announcements, so a long announcement never delays an answer.
+    priority: int = 0
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    attachment: bytes | None = None
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, index=True)
+    attempts: int = 0
+    not_before: datetime | None = None
+    batch: str | None = Field(default=None, max_length=64, index=True)
+    created_at: datetime
+    sent_at: datetime | None = None
+    platform_message_id: str | None = Field(default=None, max_length=255)
+    error: str | None = Field(default=None, max_length=300)
+
+
+class LinkedChat(SQLModel, table=True):
+    """A group chat or room linked to an event, so announcements go there too."""
+
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=255)
+    linked_at: datetime
+
+
+class ChannelState(SQLModel, table=True):
+    """Small per-adapter state kept in the store, e.g. Matrix's next_batch token."""
+
+    __table_args__ = (UniqueConstraint("platform", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    key: str = Field(max_length=64)
+    value: str = Field(default="", max_length=4096)
+    updated_at: datetime

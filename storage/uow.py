@@ -8,6 +8,7 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from storage.delivery import Channels, Inbox, Outbox
 from storage.repositories import Dialogs, Events, People, Proposals, Votes
 
 
@@ -20,6 +21,9 @@ class UnitOfWork:
     proposals: Proposals
     votes: Votes
     dialogs: Dialogs
+    inbox: Inbox
+    outbox: Outbox
+    channels: Channels
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -31,6 +35,9 @@ class UnitOfWork:
         self.proposals = Proposals(self.session)
         self.votes = Votes(self.session)
         self.dialogs = Dialogs(self.session)
+        self.inbox = Inbox(self.session)
+        self.outbox = Outbox(self.session)
+        self.channels = Channels(self.session)
         return self
 
     def __exit__(

@@ -10,6 +10,7 @@ import pytest
 
 from bot.bootstrap import App, bootstrap
 from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxSender
 from bot.settings import Settings
 from schedules.clock import ManualClock
 from tests.support.chat import FakeAdapter, Person
@@ -66,7 +67,8 @@ def adapter() -> FakeAdapter:
 
 @pytest.fixture
 def dispatcher(app: App, adapter: FakeAdapter) -> Dispatcher:
-    return Dispatcher(app.router, app.uow_factory, {adapter.platform: adapter})
+    sender = OutboxSender(app.uow_factory, {adapter.platform: adapter}, app.clock)
+    return Dispatcher(app.router, sender)
 
 
 @pytest.fixture

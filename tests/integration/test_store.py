@@ -14,9 +14,10 @@ from sqlmodel import SQLModel, select
 
 from bot.bootstrap import App
 from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxSender
 from handlers.i18n import catalogues
 from handlers.messages import ChatKind, IncomingText
-from storage.migrate import current_revision
+from storage.migrate import current_revision, head_revision
 from storage.models import DialogState, Vote
 from storage.uow import UnitOfWork
 from tests.support.chat import FakeAdapter, Person
@@ -27,13 +28,14 @@ MakeApp = Callable[[str], App]
 
 def chat_people(app: App) -> Callable[[str], Person]:
     adapter = FakeAdapter()
-    dispatcher = Dispatcher(app.router, app.uow_factory, {adapter.platform: adapter})
+    sender = OutboxSender(app.uow_factory, {adapter.platform: adapter}, app.clock)
+    dispatcher = Dispatcher(app.router, sender)
     return lambda name: Person(dispatcher, adapter, name)
 
 
 def test_migrations_build_exactly_the_models(make_app: MakeApp, store_url: str) -> None:
     app = make_app(store_url)
-    assert current_revision(app.engine) == "0001"
+    assert current_revision(app.engine) == head_revision()
     with app.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert differences == []

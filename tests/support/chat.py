@@ -16,6 +16,7 @@ class FakeAdapter:
     """Implements the Adapter port and records every reply per chat."""
 
     platform = PLATFORM
+    idempotent_sends = True
 
     def __init__(self) -> None:
         self.sent: dict[str, list[Reply]] = defaultdict(list)
@@ -26,8 +27,9 @@ class FakeAdapter:
     async def stop(self) -> None:
         return None
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply, delivery_id: int = 0) -> str | None:
         self.sent[chat_id].append(reply)
+        return f"m{delivery_id}"
 
     async def private_chat_of(self, platform_user_id: str) -> str | None:
         return f"dm-{platform_user_id}"

@@ -1,0 +1,244 @@
+"""Delivers the outbox: exactly the messages the store says, each at most once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from bot.adapter import Adapter, RetryAfter, Unreachable
+from handlers.delivery import payload_to_reply
+from handlers.messages import Reply
+from schedules.clock import Clock
+from storage.delivery import backoff
+from storage.models import DeliveryStatus, MessageRef, OutboxMessage
+from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+IDLE_WAIT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    chat_id: str | None
+    recipient_user_id: str | None
+    person_id: int | None
+    reply: Reply
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        adapters: Mapping[str, Adapter],
+        clock: Clock,
+        max_in_flight: int = 8,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.adapters = adapters
+        self.clock = clock
+        self._locks = {platform: asyncio.Lock() for platform in adapters}
+        self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._paused_until: dict[str, float] = {}
+        self._wake = asyncio.Event()
+
+    def recover(self) -> None:
+        """After a crash: resend where that cannot duplicate, else skip (at most once)."""
+        with self.uow_factory() as uow:
+            for platform, adapter in self.adapters.items():
+                for message in uow.outbox.interrupted(platform):
+                    if adapter.idempotent_sends:
+                        message.status = DeliveryStatus.PENDING
+                        uow.session.add(message)
+                    else:
+                        log.warning("not resending interrupted message %s", message.id)
+                        uow.outbox.finish(
+                            message, DeliveryStatus.SKIPPED, self.clock.now(), error="interrupted"
+                        )
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver whenever woken, and whenever postponed messages come due."""
+        while True:
+            self._wake.clear()  # before flushing, so a wake during the flush is not lost
+            await self.flush()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=await self._idle_seconds())
+
+    async def flush(self) -> int:
+        """Deliver everything due now, platform by platform; returns how many were sent."""
+        sent = 0
+        for platform in self.adapters:
+            async with self._locks[platform]:
+                sent += await self._drain(platform)
+        return sent
+
+    async def _drain(self, platform: str) -> int:
+        sent = 0
+        while not self._paused(platform):
+            due = await asyncio.to_thread(self._due, platform)
+            if not due:
+                break
+            by_chat: dict[str, list[Delivery]] = {}
+            for delivery in due:
+                by_chat.setdefault(delivery.chat_id or f"@{delivery.recipient_user_id}", []).append(
+                    delivery
+                )
+            results = await asyncio.gather(
+                *(self._deliver_in_order(platform, chat) for chat in by_chat.values())
+            )
+            sent += sum(results)
+            if sum(results) == 0:
+                break
+        return sent
+
+    async def _deliver_in_order(self, platform: str, deliveries: list[Delivery]) -> int:
+        """One chat's messages one after another, so they arrive in order."""
+        sent = 0
+        async with self._in_flight:
+            for delivery in deliveries:
+                if self._paused(platform):
+                    break
+                sent += await self._deliver(platform, delivery)
+        return sent
+
+    async def _deliver(self, platform: str, delivery: Delivery) -> int:
+        if not await asyncio.to_thread(self._claim, delivery.id):
+            return 0  # another process took it
+        adapter = self.adapters[platform]
+        try:
+            chat_id = delivery.chat_id or await adapter.private_chat_of(
+                delivery.recipient_user_id or ""
+            )
+            if chat_id is None:
+                await asyncio.to_thread(
+                    self._finish, delivery, DeliveryStatus.SKIPPED, None, "no chat"
+                )
+                return 0
+            message_id = await adapter.send(chat_id, delivery.reply, delivery.id)
+        except RetryAfter as wait:
+            self._paused_until[platform] = asyncio.get_running_loop().time() + wait.seconds
+            await asyncio.to_thread(self._postpone, delivery.id, wait.seconds, str(wait))
+            return 0
+        except Unreachable as gone:
+            await asyncio.to_thread(self._unreachable, platform, delivery, str(gone))
+            return 0
+        except Exception as error:  # a failed attempt; retried with back-off
+            log.warning("sending %s on %s failed: %r", delivery.id, platform, error)
+            await asyncio.to_thread(self._failed_attempt, delivery.id, repr(error))
+            return 0
+        await asyncio.to_thread(
+            self._finish, delivery, DeliveryStatus.SENT, message_id, None, chat_id
+        )
+        return 1
+
+    # -- store work, in worker threads --------------------------------------------------
+
+    def _due(self, platform: str) -> list[Delivery]:
+        with self.uow_factory() as uow:
+            return [
+                Delivery(
+                    id=message.id or 0,
+                    chat_id=message.chat_id,
+                    recipient_user_id=message.recipient_user_id,
+                    person_id=message.person_id,
+                    reply=payload_to_reply(message.payload, message.attachment),
+                )
+                for message in uow.outbox.due(platform, self.clock.now())
+            ]
+
+    def _claim(self, message_id: int) -> bool:
+        with self.uow_factory() as uow:
+            result = uow.session.exec(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.id) == message_id,
+                    col(OutboxMessage.status) == DeliveryStatus.PENDING,
+                )
+                .values(status=DeliveryStatus.SENDING, attempts=col(OutboxMessage.attempts) + 1)
+            )
+            return bool(result.rowcount)
+
+    def _finish(
+        self,
+        delivery: Delivery,
+        status: DeliveryStatus,
+        platform_message_id: str | None,
+        error: str | None,
+        chat_id: str | None = None,
+    ) -> None:
+        with self.uow_factory() as uow:
+            message = uow.outbox.get(delivery.id)
+            if message is None:
+                return
+            now = self.clock.now()
+            uow.outbox.finish(message, status, now, platform_message_id, error)
+            if delivery.reply.shows and platform_message_id and chat_id:
+                kind, object_id = delivery.reply.shows
+                uow.session.add(
+                    MessageRef(
+                        platform=message.platform,
+                        chat_id=chat_id,
+                        message_id=platform_message_id,
+                        person_id=delivery.person_id,
+                        kind=kind,
+                        object_id=object_id,
+                        created_at=now,
+                    )
+                )
+
+    def _postpone(self, message_id: int, seconds: float, error: str) -> None:
+        with self.uow_factory() as uow:
+            message = uow.outbox.get(message_id)
+            if message is not None:
+                # A 429 is not a failed attempt: the platform simply said "later".
+                message.attempts = max(0, message.attempts - 1)
+                uow.outbox.postpone(message, self.clock.now() + timedelta(seconds=seconds), error)
+
+    def _failed_attempt(self, message_id: int, error: str) -> None:
+        with self.uow_factory() as uow:
+            message = uow.outbox.get(message_id)
+            if message is None:
+                return
+            if message.attempts >= MAX_ATTEMPTS:
+                uow.outbox.finish(message, DeliveryStatus.FAILED, self.clock.now(), error=error)
+            else:
+                uow.outbox.postpone(message, self.clock.now() + backoff(message.attempts), error)
+
+    def _unreachable(self, platform: str, delivery: Delivery, error: str) -> None:
+        with self.uow_factory() as uow:
+            if delivery.recipient_user_id:
+                uow.channels.mark_unreachable(
+                    platform, delivery.recipient_user_id, self.clock.now()
+                )
+            message = uow.outbox.get(delivery.id)
+            if message is not None:
+                uow.outbox.finish(message, DeliveryStatus.SKIPPED, self.clock.now(), error=error)
+
+    # -- timing ---------------------------------------------------------------------------
+
+    def _paused(self, platform: str) -> bool:
+        return self._paused_until.get(platform, 0.0) > asyncio.get_running_loop().time()
+
+    async def _idle_seconds(self) -> float:
+        def next_due() -> float:
+            with self.uow_factory() as uow:
+                moments = [uow.outbox.next_due_at(p) for p in self.adapters]
+            upcoming = [m for m in moments if m is not None]
+            if not upcoming:
+                return IDLE_WAIT_SECONDS
+            seconds = (min(upcoming) - self.clock.now()).total_seconds()
+            return min(IDLE_WAIT_SECONDS, max(0.05, seconds))
+
+        return await asyncio.to_thread(next_due)

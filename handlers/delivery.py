@@ -1,0 +1,101 @@
+"""Replies into the outbox, in the same transaction as the change that caused them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from handlers.messages import Attachment, Button, Chat, Reply
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork
+
+# Answers to what someone just did go first; notices to others next; announcements last.
+PRIORITY_ANSWER, PRIORITY_NOTICE, PRIORITY_ANNOUNCEMENT = 10, 5, 0
+
+
+def enqueue_replies(
+    uow: UnitOfWork, origin: Chat | None, replies: list[Reply], now: datetime
+) -> None:
+    for reply in replies:
+        if reply.to_person is not None:
+            enqueue_for_person(uow, reply.to_person, reply, now, PRIORITY_NOTICE)
+        elif origin is not None:
+            payload, attachment = reply_to_payload(reply)
+            uow.outbox.add(
+                OutboxMessage(
+                    platform=origin.platform,
+                    chat_id=origin.chat_id,
+                    priority=PRIORITY_ANSWER,
+                    payload=payload,
+                    attachment=attachment,
+                    created_at=now,
+                )
+            )
+
+
+def enqueue_for_person(
+    uow: UnitOfWork,
+    person_id: int,
+    reply: Reply,
+    now: datetime,
+    priority: int,
+    batch: str | None = None,
+) -> int:
+    """One message per platform account of the person that can still be reached."""
+    payload, attachment = reply_to_payload(reply)
+    queued = 0
+    for identity in uow.people.identities(person_id):
+        if identity.unreachable_at is not None:
+            continue
+        uow.outbox.add(
+            OutboxMessage(
+                platform=identity.platform,
+                chat_id=identity.direct_chat_id,
+                recipient_user_id=identity.platform_user_id,
+                person_id=person_id,
+                priority=priority,
+                payload=payload,
+                attachment=attachment,
+                batch=batch,
+                created_at=now,
+            )
+        )
+        queued += 1
+    return queued
+
+
+def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
+    """A JSON-able form of a reply; the one attachment's bytes travel separately."""
+    attachment = reply.image or reply.document
+    payload: dict[str, Any] = {
+        "text": reply.text,
+        "buttons": [[[button.label, button.data] for button in row] for row in reply.buttons],
+        "shows": list(reply.shows) if reply.shows else None,
+        "private": reply.private,
+        "extra": dict(reply.extra),
+    }
+    if attachment is not None:
+        payload["attachment"] = {
+            "kind": "image" if reply.image is not None else "document",
+            "filename": attachment.filename,
+            "media_type": attachment.media_type,
+        }
+    return payload, attachment.content if attachment else None
+
+
+def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
+    buttons = tuple(
+        tuple(Button(str(label), str(data)) for label, data in row) for row in payload["buttons"]
+    )
+    meta = payload.get("attachment")
+    attachment = Attachment(meta["filename"], meta["media_type"], content or b"") if meta else None
+    shows = payload.get("shows")
+    return Reply(
+        text=payload["text"],
+        buttons=buttons,
+        image=attachment if meta and meta["kind"] == "image" else None,
+        document=attachment if meta and meta["kind"] == "document" else None,
+        shows=(str(shows[0]), int(shows[1])) if shows else None,
+        private=bool(payload.get("private")),
+        extra={str(k): str(v) for k, v in payload.get("extra", {}).items()},
+    )
