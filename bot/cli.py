@@ -14,10 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from bot.bootstrap import App, bootstrap
-from bot.console import ConsoleAdapter
-from bot.dispatcher import Dispatcher
-from bot.outbox import OutboxSender
+from bot.bootstrap import bootstrap
+from bot.runtime import build_adapters, build_services, run_bot
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.camps import CampInput, create_camp
 from handlers.i18n import catalogues
@@ -69,22 +67,16 @@ def run() -> None:
     settings = _settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if settings.telegram_enabled or settings.matrix_enabled:
+    try:
+        adapters = build_adapters(settings)
+    except ImportError:
         typer.echo(
             "Telegram and Matrix adapters are not part of this version yet; "
             "unset BARCAMP_TELEGRAM_TOKEN and BARCAMP_MATRIX_HOMESERVER to use the console.",
             err=True,
         )
-        raise typer.Exit(2)
-    asyncio.run(_run_console(bootstrap(settings)))
-
-
-async def _run_console(application: App) -> None:
-    settings = application.settings
-    console = ConsoleAdapter(settings.default_language, settings.data_dir / "console")
-    sender = OutboxSender(application.uow_factory, {console.platform: console}, application.clock)
-    sender.recover()
-    await console.start(Dispatcher(application.router, sender).on_event)
+        raise typer.Exit(2) from None
+    asyncio.run(run_bot(bootstrap(settings), adapters, build_services(settings)))
 
 
 @db_app.command("upgrade")

@@ -1,0 +1,79 @@
+"""Runs the bot: every configured adapter, the outbox sender and background services."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Protocol, cast
+
+from bot.adapter import Adapter
+from bot.bootstrap import App
+from bot.console import ConsoleAdapter
+from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxSender
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Service(Protocol):
+    """Background work beside the adapters, e.g. the scheduler of reminders."""
+
+    async def start(self, app: App, sender: OutboxSender) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def build_adapters(settings: Settings) -> dict[str, Adapter]:
+    """The adapters the settings turn on; the console when no platform is configured."""
+    adapters: dict[str, Adapter] = {}
+    for platform, enabled in (
+        ("telegram", settings.telegram_enabled),
+        ("matrix", settings.matrix_enabled),
+    ):
+        if enabled:
+            # Each platform package offers `from_settings(settings) -> Adapter`.
+            package = importlib.import_module(f"bot.{platform}")
+            adapters[platform] = cast(Adapter, package.from_settings(settings))
+    if not adapters:
+        adapters["console"] = ConsoleAdapter(
+            settings.default_language, Path(settings.data_dir) / "console"
+        )
+    return adapters
+
+
+def build_services(settings: Settings) -> list[Service]:
+    return []
+
+
+async def run_bot(
+    app: App, adapters: Mapping[str, Adapter], services: Sequence[Service] = ()
+) -> None:
+    """Until the first adapter stops (the console at end of input) or the task is cancelled."""
+    sender = OutboxSender(app.uow_factory, adapters, app.clock)
+    sender.recover()
+    dispatcher = Dispatcher(app.router, sender)
+    sending = asyncio.create_task(sender.run(), name="outbox")
+    for service in services:
+        await service.start(app, sender)
+    adapter_tasks = [
+        asyncio.create_task(adapter.start(dispatcher.on_event), name=name)
+        for name, adapter in adapters.items()
+    ]
+    try:
+        done, _ = await asyncio.wait(adapter_tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task.exception() is not None:
+                log.error("adapter %s stopped", task.get_name(), exc_info=task.exception())
+    finally:
+        for adapter in adapters.values():
+            await adapter.stop()
+        for service in services:
+            await service.stop()
+        await sender.flush()
+        for task in [*adapter_tasks, sending]:
+            task.cancel()
+        await asyncio.gather(*adapter_tasks, sending, return_exceptions=True)
