@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from handlers.messages import Attachment, Button, Chat, Reply
+from handlers.messages import Attachment, Button, Chat, PollSpec, Reply
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
@@ -73,6 +74,7 @@ def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
         "shows": list(reply.shows) if reply.shows else None,
         "private": reply.private,
         "extra": dict(reply.extra),
+        "poll": asdict(reply.poll) if reply.poll else None,
     }
     if attachment is not None:
         payload["attachment"] = {
@@ -90,6 +92,7 @@ def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
     meta = payload.get("attachment")
     attachment = Attachment(meta["filename"], meta["media_type"], content or b"") if meta else None
     shows = payload.get("shows")
+    poll = payload.get("poll")
     return Reply(
         text=payload["text"],
         buttons=buttons,
@@ -97,5 +100,14 @@ def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
         document=attachment if meta and meta["kind"] == "document" else None,
         shows=(str(shows[0]), int(shows[1])) if shows else None,
         private=bool(payload.get("private")),
+        poll=PollSpec(
+            int(poll["poll_id"]),
+            str(poll["question"]),
+            tuple(poll["options"]),
+            bool(poll["anonymous"]),
+            bool(poll.get("closed")),
+        )
+        if poll
+        else None,
         extra={str(k): str(v) for k, v in payload.get("extra", {}).items()},
     )

@@ -58,13 +58,27 @@ class ButtonPress:
 
 @dataclass(frozen=True)
 class PollAnswerEvent:
+    """One person's answer to a native poll; no positions means the answer was taken back."""
+
     sender: Sender
+    # The platform's reference of the poll (Telegram poll id, Matrix poll start event id).
     poll_ref: str
     option_positions: tuple[int, ...]
     external_id: str = ""
 
 
-Incoming = IncomingText | ButtonPress | PollAnswerEvent
+@dataclass(frozen=True)
+class PollTallyEvent:
+    """Counts of an anonymous native poll (Telegram), e.g. when it closes."""
+
+    platform: str
+    poll_ref: str
+    counts: tuple[int, ...]
+    closed: bool
+    external_id: str = ""
+
+
+Incoming = IncomingText | ButtonPress | PollAnswerEvent | PollTallyEvent
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,18 @@ class Attachment:
     filename: str
     media_type: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class PollSpec:
+    """A poll to post natively where the platform has polls, else as buttons."""
+
+    poll_id: int
+    question: str
+    options: tuple[str, ...]
+    anonymous: bool = True
+    # A closing message: end the native poll (its reference in extra["poll_message_id"]).
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,4 +123,5 @@ class Reply:
     # Refers to a stored object the message shows (e.g. "proposal", id) for reactions.
     shows: tuple[str, int] | None = None
     private: bool = False
+    poll: PollSpec | None = None
     extra: dict[str, str] = field(default_factory=dict)

@@ -160,6 +160,10 @@ HELP_ORDER = (
     "queue",
     "approve",
     "reject",
+    "announce",
+    "poll",
+    "closepoll",
+    "linkgroup",
     "newcamp",
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 import re
 from dataclasses import dataclass
 
@@ -12,7 +13,17 @@ from handlers.config import CoreConfig
 from handlers.context import Context, Refusal
 from handlers.delivery import enqueue_replies
 from handlers.i18n import Catalogues, catalogues, normalise_language
-from handlers.messages import ButtonPress, ChatKind, Incoming, IncomingText, Reply, Sender
+from handlers.messages import (
+    ButtonPress,
+    ChatKind,
+    Incoming,
+    IncomingText,
+    PollAnswerEvent,
+    PollTallyEvent,
+    Reply,
+    Sender,
+)
+from handlers.polls import poll_for_ref, record_answer, record_tally
 from handlers.registry import ArgumentError, CommandSpec, Registry
 from handlers.validation import Explained
 from schedules.clock import Clock
@@ -59,7 +70,8 @@ class Router:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one event; never raises, always answers what a person typed."""
-        if not isinstance(incoming, IncomingText | ButtonPress):
+        if isinstance(incoming, PollAnswerEvent | PollTallyEvent):
+            self._with_retries(lambda: self._handle_poll_event(incoming))
             return []
         for attempt in range(1, ATTEMPTS + 1):
             try:
@@ -70,6 +82,37 @@ class Router:
                 log.exception("store error")
                 break
         return self._answer_failure(incoming)
+
+    def _with_retries(self, work: Callable[[], None]) -> None:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                work()
+                return
+            except (IntegrityError, OperationalError) as error:
+                log.warning("store conflict on attempt %d: %s", attempt, error)
+
+    def _handle_poll_event(self, incoming: PollAnswerEvent | PollTallyEvent) -> None:
+        """Native poll answers and counts; no reply, nothing is said in the chat."""
+        now = self.clock.now()
+        platform = (
+            incoming.platform if isinstance(incoming, PollTallyEvent) else incoming.sender.platform
+        )
+        with self.uow_factory() as uow:
+            if incoming.external_id and not uow.inbox.claim(platform, incoming.external_id, now):
+                return
+            poll = poll_for_ref(uow, platform, incoming.poll_ref)
+            if poll is None:
+                return
+            if isinstance(incoming, PollTallyEvent):
+                record_tally(uow, poll, incoming.counts, incoming.closed)
+                return
+            sender = incoming.sender
+            person = uow.people.by_identity(
+                sender.platform, sender.user_id
+            ) or uow.people.create_with_identity(sender.platform, sender.user_id, now)
+            assert person.id is not None
+            position = incoming.option_positions[0] if incoming.option_positions else None
+            record_answer(uow, poll, person.id, position, now)
 
     def _handle_once(self, incoming: IncomingText | ButtonPress) -> list[Reply]:
         """Handle, claim the event and queue the answers in one transaction."""

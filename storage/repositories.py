@@ -161,6 +161,15 @@ class Events:
         )
         return [(membership, event) for membership, event in self._session.exec(statement)]
 
+    def members(self, event_id: int) -> list[Person]:
+        statement = (
+            select(Person)
+            .join(Membership, col(Membership.person_id) == col(Person.id))
+            .where(Membership.event_id == event_id)
+            .order_by(col(Person.id))
+        )
+        return list(self._session.exec(statement))
+
     def member_count(self, event_id: int) -> int:
         statement = select(func.count()).where(Membership.event_id == event_id)
         return int(self._session.exec(statement).one())

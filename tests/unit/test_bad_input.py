@@ -57,6 +57,20 @@ BAD_ARGUMENTS: dict[str, list[str]] = {
     "help": ["vote"],
     "privacy": ["x"],
     "newcamp": ["Name"],
+    "announce": ["", "   ", "x" * 2001, "<b>Pizza</b>", "'; DROP TABLE person;--"],
+    "linkgroup": ["now", LONG],
+    "poll": [
+        "",
+        "Frage?",
+        "Frage? | nur eine",
+        "Frage? | A | a",
+        "Frage? | " + " | ".join(str(n) for n in range(11)),
+        "x" * 301 + " | A | B",
+        "Frage? | " + "y" * 101 + " | B",
+        "<i>Frage</i> | A | B",
+        "Frage? | A | B",  # in a private chat with no linked group
+    ],
+    "closepoll": [*HOSTILE, "99"],
 }
 
 
@@ -102,7 +116,8 @@ async def test_bad_arguments_change_nothing(
 ) -> None:
     orga, ana = camp
     # Staff commands are tried by the organiser, so the refusal is about the input.
-    person = orga if command in ("approve", "reject", "queue") else ana
+    staff_commands = ("approve", "reject", "queue", "announce", "poll", "closepoll", "linkgroup")
+    person = orga if command in staff_commands else ana
     before = snapshot(app.engine)
     replies = await person.says(f"/{command} {arguments}")
     assert replies, "bad input must never be met with silence"

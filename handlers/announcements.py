@@ -1,0 +1,54 @@
+"""Announcements: one text to every member of an event, on every platform, and its groups."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from handlers.config import CoreConfig
+from handlers.delivery import PRIORITY_ANNOUNCEMENT, enqueue_for_person, reply_to_payload
+from handlers.i18n import Catalogues
+from handlers.messages import Reply
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork
+
+
+def announce_to_event(
+    uow: UnitOfWork,
+    event_id: int,
+    text: str,
+    now: datetime,
+    texts: Catalogues,
+    config: CoreConfig,
+    batch: str | None = None,
+) -> tuple[int, int]:
+    """Queue the announcement; returns (people, linked chats) it goes to.
+
+    It travels through the outbox as one batch, paced by each adapter, so a restart
+    in the middle continues it without sending anything twice.
+    """
+    event = uow.events.get(event_id)
+    assert event is not None
+    batch = batch or f"announce-{uuid.uuid4().hex[:12]}"
+    people = 0
+    for person in uow.events.members(event_id):
+        assert person.id is not None
+        language = person.language or config.default_language
+        message = texts.text(language, "announce.message", name=event.name, text=text)
+        if enqueue_for_person(uow, person.id, Reply(message), now, PRIORITY_ANNOUNCEMENT, batch):
+            people += 1
+    chats = uow.channels.linked_chats(event_id)
+    group_text = texts.text(config.default_language, "announce.message", name=event.name, text=text)
+    payload, _ = reply_to_payload(Reply(group_text))
+    for chat in chats:
+        uow.outbox.add(
+            OutboxMessage(
+                platform=chat.platform,
+                chat_id=chat.chat_id,
+                priority=PRIORITY_ANNOUNCEMENT,
+                payload=payload,
+                batch=batch,
+                created_at=now,
+            )
+        )
+    return people, len(chats)

@@ -1,0 +1,28 @@
+"""/announce TEXT: youth workers and organisers tell every member, on every platform."""
+
+from __future__ import annotations
+
+from handlers.announcements import announce_to_event
+from handlers.context import Context
+from handlers.registry import STAFF, Text, command
+from handlers.validation import InputError, clean_text, plain
+
+ANNOUNCEMENT_MAX = 2000
+
+
+@command("announce", roles=STAFF)
+def announce(ctx: Context, text: Text) -> None:
+    message = announcement_text(text)
+    people, chats = announce_to_event(
+        ctx.uow, ctx.event_id(), message, ctx.now(), ctx.catalogues, ctx.config
+    )
+    ctx.reply("announce.queued", people=people, chats=chats)
+
+
+def announcement_text(raw: str) -> str:
+    text = plain(clean_text(raw, multiline=True))
+    if not text:
+        raise InputError("announce.empty")
+    if len(text) > ANNOUNCEMENT_MAX:
+        raise InputError("announce.long", maximum=ANNOUNCEMENT_MAX, length=len(text))
+    return text
