@@ -6,6 +6,7 @@ closing turns them into anonymous counts.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -104,5 +105,5 @@ def results(uow: UnitOfWork, poll_id: int) -> list[tuple[str, int]]:
 def _answer_counts(uow: UnitOfWork, poll_id: int) -> list[int]:
     options = options_of(uow, poll_id)
     statement = select(PollAnswer.option_id).where(PollAnswer.poll_id == poll_id)
-    chosen = list(uow.session.exec(statement))
-    return [chosen.count(option.id) for option in options]
+    chosen = Counter(uow.session.exec(statement))
+    return [chosen[option.id] if option.id is not None else 0 for option in options]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from handlers.context import Context, Refusal
-from handlers.messages import Button, Chat, ChatKind, PollSpec, Reply
 from handlers.delivery import enqueue_replies
+from handlers.messages import Button, Chat, ChatKind, PollSpec, Reply
 from handlers.polls import close_poll, create_poll, record_answer, results
 from handlers.registry import STAFF, Text, command
 from handlers.validation import InputError, clean_text, plain
-from sqlmodel import select
-
 from storage.models import MessageRef, Poll
 
 QUESTION_MAX, OPTION_MAX, OPTIONS_MIN, OPTIONS_MAX = 300, 100, 2, 10
@@ -93,4 +93,3 @@ def _poll_chats(ctx: Context) -> list[Chat]:
 def _posted_in(ctx: Context, poll_id: int) -> list[MessageRef]:
     statement = select(MessageRef).where(MessageRef.kind == "poll", MessageRef.object_id == poll_id)
     return list(ctx.uow.session.exec(statement))
-
