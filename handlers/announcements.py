@@ -6,10 +6,9 @@ import uuid
 from datetime import datetime
 
 from handlers.config import CoreConfig
-from handlers.delivery import PRIORITY_ANNOUNCEMENT, enqueue_for_person, reply_to_payload
+from handlers.delivery import PRIORITY_ANNOUNCEMENT, enqueue_for_person, enqueue_to_chat
 from handlers.i18n import Catalogues
 from handlers.messages import Reply
-from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 
@@ -39,16 +38,8 @@ def announce_to_event(
             people += 1
     chats = uow.channels.linked_chats(event_id)
     group_text = texts.text(config.default_language, "announce.message", name=event.name, text=text)
-    payload, _ = reply_to_payload(Reply(group_text))
     for chat in chats:
-        uow.outbox.add(
-            OutboxMessage(
-                platform=chat.platform,
-                chat_id=chat.chat_id,
-                priority=PRIORITY_ANNOUNCEMENT,
-                payload=payload,
-                batch=batch,
-                created_at=now,
-            )
+        enqueue_to_chat(
+            uow, chat.platform, chat.chat_id, Reply(group_text), now, PRIORITY_ANNOUNCEMENT, batch
         )
     return people, len(chats)

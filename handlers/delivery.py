@@ -21,17 +21,30 @@ def enqueue_replies(
         if reply.to_person is not None:
             enqueue_for_person(uow, reply.to_person, reply, now, PRIORITY_NOTICE)
         elif origin is not None:
-            payload, attachment = reply_to_payload(reply)
-            uow.outbox.add(
-                OutboxMessage(
-                    platform=origin.platform,
-                    chat_id=origin.chat_id,
-                    priority=PRIORITY_ANSWER,
-                    payload=payload,
-                    attachment=attachment,
-                    created_at=now,
-                )
-            )
+            enqueue_to_chat(uow, origin.platform, origin.chat_id, reply, now, PRIORITY_ANSWER)
+
+
+def enqueue_to_chat(
+    uow: UnitOfWork,
+    platform: str,
+    chat_id: str,
+    reply: Reply,
+    now: datetime,
+    priority: int,
+    batch: str | None = None,
+) -> None:
+    payload, attachment = reply_to_payload(reply)
+    uow.outbox.add(
+        OutboxMessage(
+            platform=platform,
+            chat_id=chat_id,
+            priority=priority,
+            payload=payload,
+            attachment=attachment,
+            batch=batch,
+            created_at=now,
+        )
+    )
 
 
 def enqueue_for_person(
