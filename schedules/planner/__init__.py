@@ -1,0 +1,23 @@
+"""The session-grid planner: which session runs when and where.
+
+Pure Python on top of OR-Tools CP-SAT; see docs/planner.md for how it decides.
+"""
+
+from schedules.planner.indexed import Assignments
+from schedules.planner.model import Identifier, Instance, InstanceError, Pin, Room, Session, Slot
+from schedules.planner.score import score
+from schedules.planner.solve import PlanResult, plan
+
+__all__ = [
+    "Assignments",
+    "Identifier",
+    "Instance",
+    "InstanceError",
+    "Pin",
+    "PlanResult",
+    "Room",
+    "Session",
+    "Slot",
+    "plan",
+    "score",
+]

@@ -1,0 +1,169 @@
+"""`plan()`: annealing first, then CP-SAT warm-started from it; the better plan wins.
+
+Both budgets derive from `time_limit` through fixed rates, never from the clock, so a
+plan depends only on its input, `time_limit`, `seed` and `workers`:
+- each of `workers` annealing chains (seeds seed, seed+1, ...; the extra ones in
+  separate processes) gets `ANNEALING_SHARE * time_limit * WORK_UNITS_PER_SECOND`
+  work units; the best chain wins, ties going to the lower seed;
+- CP-SAT gets `CPSAT_SHARE * time_limit` seconds of deterministic time, with
+  `interleave_search`, whose parallel search does not depend on thread timing.
+The rates were measured on a shared 2-core machine, where the wall time of the
+benchmark's large instance stays below `time_limit`; on a slower machine the plan is
+the same, it only comes later.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+from schedules.planner.cpsat import Cells, CpSatOutcome, solve_cpsat
+from schedules.planner.heuristic import anneal
+from schedules.planner.indexed import Assignments, Indexed, index_instance
+from schedules.planner.model import Identifier, Instance
+from schedules.planner.score import cheap_lower_bound, count_moved, score
+
+WORK_UNITS_PER_SECOND = 2_500_000
+ANNEALING_SHARE = 0.75
+CPSAT_SHARE = 0.08
+# Below this many work units per chain, starting a process costs more than it brings.
+PARALLEL_WORK_MINIMUM = 3_000_000
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    assignments: dict[Identifier, tuple[Identifier, Identifier]]  # session -> (slot, room)
+    unscheduled: tuple[Identifier, ...]
+    missed: int
+    overflow: int
+    bound: int  # no plan (moving at most `moved` sessions) has missed + overflow below it
+    seconds: float
+    moved: int  # unpinned sessions not where `previous` had them (0 without one)
+    optimal: bool
+    method: str
+
+    @property
+    def objective(self) -> int:
+        return self.missed + self.overflow
+
+
+@dataclass(frozen=True)
+class Candidate:
+    cells: Cells
+    method: str
+    missed: int
+    overflow: int
+    moves: int  # departures from previous cells, as the model counts them
+
+    @staticmethod
+    def of(problem: Indexed, cells: Cells, method: str) -> Candidate:
+        missed, overflow = score(problem.instance, problem.assignments(cells))
+        moves = sum(
+            1
+            for session, previous in enumerate(problem.previous_cell)
+            if previous is not None and cells[session] != previous
+        )
+        return Candidate(cells, method, missed, overflow, moves)
+
+    def cost(self, problem: Indexed) -> int:
+        return problem.move_weight * self.moves + self.missed + self.overflow
+
+
+def plan(
+    instance: Instance,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    previous: Assignments | None = None,
+    workers: int = 2,
+) -> PlanResult:
+    """The best grid found within the budget; see the module docstring for the budgets."""
+    if not math.isfinite(time_limit) or time_limit <= 0:
+        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit}")
+    started = time.perf_counter()
+    problem = index_instance(instance, previous)
+    if not problem.movable() or not problem.n_cells:
+        best = Candidate.of(problem, anneal(problem, 0, seed), "nothing to decide")
+        return _result(problem, best, None, previous, time.perf_counter() - started)
+    work = int(ANNEALING_SHARE * time_limit * WORK_UNITS_PER_SECOND)
+    best = anneal_chains(problem, work, seed, max(1, workers))
+    outcome = solve_cpsat(problem, best.cells, CPSAT_SHARE * time_limit, workers, seed)
+    if outcome.cells is not None:
+        polished = Candidate.of(problem, outcome.cells, "CP-SAT from the annealing plan")
+        if polished.cost(problem) < best.cost(problem):
+            best = polished
+    return _result(problem, best, outcome, previous, time.perf_counter() - started)
+
+
+def anneal_chains(problem: Indexed, work: int, seed: int, chains: int) -> Candidate:
+    """The best of `chains` annealing runs with consecutive seeds, run side by side."""
+    seeds = [seed + chain for chain in range(chains if work >= PARALLEL_WORK_MINIMUM else 1)]
+    candidates = [
+        Candidate.of(problem, cells, "annealing") for cells in _run_chains(problem, work, seeds)
+    ]
+    return min(candidates, key=lambda candidate: candidate.cost(problem))
+
+
+def _run_chains(problem: Indexed, work: int, seeds: list[int]) -> list[Cells]:
+    if len(seeds) == 1:
+        return [anneal(problem, work, seeds[0])]
+    try:
+        # "spawn" starts clean interpreters: forking a process with threads (a bot,
+        # CP-SAT) could copy locks that are held.
+        with ProcessPoolExecutor(len(seeds) - 1, mp_context=get_context("spawn")) as pool:
+            others = [pool.submit(anneal, problem, work, other) for other in seeds[1:]]
+            first = anneal(problem, work, seeds[0])
+            return [first] + [other.result() for other in others]
+    except (OSError, BrokenProcessPool):
+        # Where no process can be started, the same chains run one after the other.
+        return [anneal(problem, work, seed) for seed in seeds]
+
+
+def _result(
+    problem: Indexed,
+    best: Candidate,
+    outcome: CpSatOutcome | None,
+    previous: Assignments | None,
+    seconds: float,
+) -> PlanResult:
+    assignments = problem.assignments(best.cells)
+    bound = _bound(problem, best, outcome)
+    return PlanResult(
+        assignments=assignments,
+        unscheduled=tuple(s for s in problem.session_ids if s not in assignments),
+        missed=best.missed,
+        overflow=best.overflow,
+        bound=bound,
+        seconds=seconds,
+        moved=count_moved(problem.instance, previous, assignments) if previous else 0,
+        optimal=_is_optimal(problem, best, outcome, bound),
+        method=best.method,
+    )
+
+
+def _bound(problem: Indexed, best: Candidate, outcome: CpSatOutcome | None) -> int:
+    """Lower bound on missed + overflow over plans that move at most as many sessions.
+
+    CP-SAT bounds move_weight * moves + missed + overflow; taking our moves off gives a
+    bound for every plan with no more moves than ours.
+    """
+    bound = cheap_lower_bound(problem)
+    if outcome is not None:
+        model_bound = math.ceil(outcome.bound - 1e-6)
+        bound = max(bound, model_bound - problem.move_weight * best.moves)
+    return bound
+
+
+def _is_optimal(
+    problem: Indexed, best: Candidate, outcome: CpSatOutcome | None, bound: int
+) -> bool:
+    if outcome is None:
+        return True  # nothing was left to decide
+    if outcome.optimal and outcome.objective is not None:
+        return best.cost(problem) <= outcome.objective
+    # Without a previous plan, meeting the bound proves optimality as well.
+    return problem.move_weight == 0 and best.missed + best.overflow <= bound
