@@ -27,6 +27,8 @@ from handlers.validation import (
     rooms,
     slots,
 )
+from schedules.planner import InstanceError
+from schedules.planner.io import plan_file
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
@@ -85,6 +87,23 @@ def db_upgrade() -> None:
     settings = _settings()
     upgrade(make_engine(settings.database_url))
     typer.echo("Database is up to date.")
+
+
+@app.command("plan")
+def plan_command(
+    input_file: Annotated[Path, typer.Option("--input", help="planner input (docs/planner.md)")],
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, max=3600, help="seconds to search")
+    ] = 10.0,
+) -> None:
+    """Plan a session grid from a JSON file and print the result as JSON."""
+    try:
+        typer.echo(plan_file(input_file, time_limit))
+    except InstanceError as error:
+        typer.echo(
+            f"{input_file}: {error}" if error.where != str(input_file) else str(error), err=True
+        )
+        raise typer.Exit(1) from None
 
 
 @camp_app.command("create")

@@ -14,6 +14,7 @@ from bot.bootstrap import App
 from bot.console import ConsoleAdapter
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxSender
+from bot.scheduler import SchedulerService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def build_adapters(settings: Settings) -> dict[str, Adapter]:
 
 
 def build_services(settings: Settings) -> list[Service]:
-    return []
+    return [SchedulerService()]
 
 
 async def run_bot(

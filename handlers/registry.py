@@ -151,6 +151,10 @@ HELP_ORDER = (
     "sessions",
     "vote",
     "mine",
+    "agenda",
+    "now",
+    "next",
+    "remind",
     "use",
     "language",
     "privacy",
@@ -160,11 +164,17 @@ HELP_ORDER = (
     "queue",
     "approve",
     "reject",
+    "merge",
     "announce",
     "poll",
     "closepoll",
     "linkgroup",
     "newcamp",
+    "voting",
+    "plan",
+    "move",
+    "pin",
+    "publish",
 )
 
 

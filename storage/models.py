@@ -81,6 +81,8 @@ class Event(SQLModel, table=True):
     voting_open: bool = True
     show_counts: bool = True
     created_at: datetime
+    # None while the grid is a draft; once published the grid is live for everyone.
+    agenda_published_at: datetime | None = None
 
 
 class Membership(SQLModel, table=True):
@@ -262,3 +264,44 @@ class ChannelState(SQLModel, table=True):
     key: str = Field(max_length=64)
     value: str = Field(default="", max_length=4096)
     updated_at: datetime
+
+
+class Assignment(SQLModel, table=True):
+    """A session's place in the grid (draft or, once the event publishes it, live)."""
+
+    __table_args__ = (UniqueConstraint("slot_id", "room_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    proposal_id: int = Field(foreign_key="proposal.id", unique=True, ondelete="CASCADE")
+    slot_id: int = Field(foreign_key="slot.id", ondelete="CASCADE")
+    room_id: int = Field(foreign_key="room.id", ondelete="CASCADE")
+    # Pinned sessions stay where they are in every re-plan (/pin, /move).
+    pinned: bool = False
+
+
+class ScheduledKind(enum.StrEnum):
+    ANNOUNCEMENT = "announcement"
+    VOTING_CLOSE = "voting_close"
+    REMINDER = "reminder"
+
+
+class ScheduledItem(SQLModel, table=True):
+    """Work due at a time: a scheduled announcement, a deadline, a slot's reminder.
+
+    The store is the truth: the scheduler rebuilds its jobs from the pending items at
+    start-up, and an item is marked done in the transaction that queues its messages.
+    """
+
+    __table_args__ = (UniqueConstraint("event_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    kind: ScheduledKind
+    # Items that exist once per event (the voting deadline, a slot's reminder) have a key.
+    key: str | None = Field(default=None, max_length=64)
+    due_at: datetime = Field(index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_by: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    created_at: datetime
+    done_at: datetime | None = Field(default=None, index=True)
+    # "done", or "late" when it came too late for its messages to make sense.
+    outcome: str | None = Field(default=None, max_length=16)

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from storage.delivery import Channels, Inbox, Outbox
+from storage.grid import Grid, Schedule
 from storage.repositories import Dialogs, Events, People, Proposals, Votes
 
 
@@ -24,6 +25,8 @@ class UnitOfWork:
     inbox: Inbox
     outbox: Outbox
     channels: Channels
+    grid: Grid
+    schedule: Schedule
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -38,6 +41,8 @@ class UnitOfWork:
         self.inbox = Inbox(self.session)
         self.outbox = Outbox(self.session)
         self.channels = Channels(self.session)
+        self.grid = Grid(self.session)
+        self.schedule = Schedule(self.session)
         return self
 
     def __exit__(

@@ -1,6 +1,7 @@
 """Every command is one function in one module here; importing registers them all."""
 
 from handlers.commands import (  # noqa: F401
+    agenda,
     announce,
     cancel,
     forgetme,
@@ -8,14 +9,19 @@ from handlers.commands import (  # noqa: F401
     join,
     language,
     linkgroup,
+    merge,
     mine,
     moderation,
+    move,
     newcamp,
+    plan,
     poll,
     privacy,
     propose,
+    remind,
     sessions,
     start,
     use,
     vote,
+    voting,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.announcements import announce_to_event
 from handlers.context import Context
 from handlers.registry import STAFF, Text, command
+from handlers.scheduling import schedule_announcement, split_schedule
 from handlers.validation import InputError, clean_text, plain
 
 ANNOUNCEMENT_MAX = 2000
@@ -12,7 +13,11 @@ ANNOUNCEMENT_MAX = 2000
 
 @command("announce", roles=STAFF)
 def announce(ctx: Context, text: Text) -> None:
-    message = announcement_text(text)
+    due, rest = split_schedule(ctx, text)  # "/announce at YYYY-MM-DD HH:MM TEXT"
+    message = announcement_text(rest)
+    if due is not None:
+        schedule_announcement(ctx, due, message)
+        return
     people, chats = announce_to_event(
         ctx.uow, ctx.event_id(), message, ctx.now(), ctx.catalogues, ctx.config
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.commands.agenda import personal_agenda
 from handlers.commands.sessions import budget_line
 from handlers.context import Context
 from handlers.registry import command
@@ -35,5 +36,5 @@ def mine(ctx: Context) -> None:
         ctx.t("mine.none")
     ]
     lines.append(budget_line(ctx, event, len(voted_ids)))
-    lines.append(ctx.t("mine.agenda_pending"))
+    lines += personal_agenda(ctx, event)
     ctx.reply_text("\n".join(lines))

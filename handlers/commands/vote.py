@@ -18,7 +18,7 @@ def vote(ctx: Context, numbers: list[int]) -> None:
         raise Refusal("vote.duplicate")
     # Two quick presses must not both pass the budget check.
     ctx.uow.people.lock(ctx.person_id)
-    proposals = [_approved(ctx, event.id, number) for number in numbers]
+    proposals = [approved_proposal(ctx, event.id, number) for number in numbers]
     mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
     added = [p for p in proposals if p.id not in mine]
     removed = [p for p in proposals if p.id in mine]
@@ -37,7 +37,7 @@ def vote(ctx: Context, numbers: list[int]) -> None:
     ctx.reply_text("\n".join(lines))
 
 
-def _approved(ctx: Context, event_id: int, number: int) -> Proposal:
+def approved_proposal(ctx: Context, event_id: int, number: int) -> Proposal:
     proposal = ctx.uow.proposals.by_number(event_id, number)
     if proposal is None or proposal.status != ProposalStatus.APPROVED:
         raise Refusal("vote.unknown", number=number)

@@ -72,6 +72,33 @@ BAD_ARGUMENTS: dict[str, list[str]] = {
     ],
     "closepoll": [*HOSTILE, "99"],
 }
+# The BarCamp day (no grid exists in `camp`). Number parsing is the registry's and
+# tested above, so a few hostile words each, then what these commands check themselves.
+SOME_HOSTILE = ["", "<b>fett</b><script>alert(1)</script>", "1; DROP TABLE vote; --"]
+BAD_ARGUMENTS |= {
+    "voting": [
+        *SOME_HOSTILE,
+        *("maybe", "open", "open at 2027-06-13 10:00", "close at 2020-01-01 10:00"),
+        *("close at tomorrow", "close at 2027-06-13 10:00 extra"),
+    ],
+    "plan": ["now", LONG],
+    "publish": ["", "now"],
+    "move": [*SOME_HOSTILE, "1 1", "99 1 Aula", "1 9 Aula", "1 3 Aula", "1 1 Keller", "1 9:99 A"],
+    "pin": [*SOME_HOSTILE, "1", "99"],
+    "agenda": ["x"],
+    "now": ["x"],
+    "next": ["x"],
+    "remind": [*SOME_HOSTILE, "maybe", "on off"],
+    "merge": [*SOME_HOSTILE, "1 1", "1 99", "99 1", "1 2 3"],
+}
+BAD_ARGUMENTS["announce"] += [
+    "at 2020-01-01 10:00 Zu spät",
+    "at 2027-13-01 10:00 Text",
+    "at 14:00 Pizza",
+    "at 2027-06-13 10:00",
+    "at 2099-06-13 10:00 Text",
+    "at 2027-06-13 10:00 <b>Pizza</b>",
+]
 
 
 # The answer itself is queued for delivery; everything else must stay as it was.
@@ -117,6 +144,7 @@ async def test_bad_arguments_change_nothing(
     orga, ana = camp
     # Staff commands are tried by the organiser, so the refusal is about the input.
     staff_commands = ("approve", "reject", "queue", "announce", "poll", "closepoll", "linkgroup")
+    staff_commands += ("merge", "voting", "plan", "move", "pin", "publish")
     person = orga if command in staff_commands else ana
     before = snapshot(app.engine)
     replies = await person.says(f"/{command} {arguments}")

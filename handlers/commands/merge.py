@@ -1,0 +1,52 @@
+"""/merge N M: youth workers fold proposal N into session M; its proposer co-hosts M."""
+
+from __future__ import annotations
+
+from handlers.commands.vote import approved_proposal
+from handlers.context import Context, Refusal
+from handlers.registry import STAFF, command
+from storage.models import Proposal, ProposalStatus
+
+MERGEABLE = (ProposalStatus.SUBMITTED, ProposalStatus.APPROVED)
+
+
+@command("merge", roles=STAFF)
+def merge(ctx: Context, number: int, into: int) -> None:
+    event_id = ctx.event_id()
+    if number == into:
+        raise Refusal("merge.same")
+    source = ctx.uow.proposals.by_number(event_id, number)
+    if source is None or source.status not in MERGEABLE:
+        raise Refusal("merge.unknown", number=number)
+    target = approved_proposal(ctx, event_id, into)
+    _move_votes(ctx, event_id, source, target)
+    for earlier in ctx.uow.proposals.in_event(event_id, ProposalStatus.MERGED):
+        if earlier.merged_into_id == source.id:
+            earlier.merged_into_id = target.id
+            ctx.uow.session.add(earlier)
+    assert source.id is not None
+    ctx.uow.grid.remove(source.id)
+    source.status, source.merged_into_id = ProposalStatus.MERGED, target.id
+    ctx.uow.session.add(source)
+    ctx.reply("merge.done", number=number, into=into, title=target.title)
+    values = {"title": source.title, "number": into, "target": target.title}
+    for person_id, key in (
+        (source.proposer_id, "merge.notice"),
+        (target.proposer_id, "merge.notice_target"),
+    ):
+        if person_id is not None and person_id != ctx.person_id:
+            ctx.notify(person_id, key, **values)
+
+
+def _move_votes(ctx: Context, event_id: int, source: Proposal, target: Proposal) -> None:
+    """Votes follow the session; whoever voted for both keeps one vote and gets one back."""
+    assert source.id is not None
+    assert target.id is not None
+    voters = ctx.uow.grid.voters(event_id)
+    for person_id in voters.get(source.id, set()):
+        ctx.uow.votes.remove(source.id, person_id)
+        if person_id not in voters.get(target.id, set()):
+            ctx.uow.votes.add(target.id, person_id, ctx.now())
+    target.anonymous_votes += source.anonymous_votes
+    source.anonymous_votes = 0
+    ctx.uow.session.add(target)
