@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
@@ -35,6 +36,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
         default_language=settings.default_language,
         timezone=settings.timezone,
         join_links=_join_links(settings),
+        grace=timedelta(minutes=settings.schedule_grace_minutes),
     )
     clock = clock or SystemClock()
     router = Router(registry, uow_factory, clock, config)

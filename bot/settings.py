@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Europe/Berlin", description="IANA time zone of the events")
     data_dir: Path = Field(default=Path("data"), description="files the bot keeps (console)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    schedule_grace_minutes: int = Field(
+        default=15, ge=0, le=1440, description="late reminders/announcements still go out"
+    )
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(default=None, description="self-hosted Bot API server")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from handlers.i18n import DEFAULT_LANGUAGE
 
@@ -21,3 +22,5 @@ class CoreConfig:
     timezone: str = "Europe/Berlin"
     # Per platform, a template for the join link, e.g. "https://t.me/mybot?start={code}".
     join_links: dict[str, str] = field(default_factory=dict)
+    # Scheduled work found late (the bot was down) still goes out within this grace.
+    grace: timedelta = timedelta(minutes=15)

@@ -3,9 +3,9 @@
 Items live in the store (`ScheduledItem`); the bot's scheduler only decides *when* to
 call `run_due`. Each item runs in its own transaction, which marks it done and queues
 its messages together: after a crash either both happened or neither, so nothing is
-sent twice. An item found later than `GRACE` (the bot was down) still does what it
-changes, such as closing the voting, but its messages are dropped with a log line:
-"your session starts in 10 minutes" an hour late helps nobody.
+sent twice. An item found later than the grace (`CoreConfig.grace`: the bot was down)
+still does what it changes, such as closing the voting, but its messages are dropped
+with a log line: "your session starts in 10 minutes" an hour late helps nobody.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from handlers.announcements import announce_to_event
 from handlers.config import CoreConfig
 from handlers.context import Context
 from handlers.i18n import Catalogues
-from handlers.notices import tell_members, tell_person, voices
+from handlers.notices import tell_members, tell_person, voice_of, voices
 from handlers.validation import InputError, camp_date
 from schedules.clock import Clock
 from storage.models import Event, ScheduledItem, ScheduledKind
@@ -30,11 +30,10 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-GRACE = timedelta(minutes=10)
-REMINDER_LEAD = timedelta(minutes=10)
 # Nobody plans a BarCamp announcement more than a year ahead; more is a typo.
 HORIZON = timedelta(days=366)
 VOTING_DEADLINE_KEY = "voting_close"
+VOTE_REMINDER_KEY = "vote_reminder"
 
 # "at 2027-06-13 14:00 rest" (or 13.06.2027, 14.00); anything else after "at <digit>" is
 # a mistyped time rather than an announcement that happens to start with "at".
@@ -95,16 +94,33 @@ def schedule_reminders(uow: UnitOfWork, event: Event, now: datetime) -> None:
     assert event.id is not None
     for slot in uow.events.slots(event.id):
         starts = moment_of(event, slot.starts_at)
-        if slot.blocked or starts <= now:
+        key = f"reminder:{slot.id}"
+        if slot.blocked or starts <= now or event.reminder_minutes == 0:
+            uow.schedule.cancel(event.id, key)
             continue
         uow.schedule.put(
             event.id,
             ScheduledKind.REMINDER,
-            starts - REMINDER_LEAD,
+            starts - timedelta(minutes=event.reminder_minutes),
             now,
             payload={"slot_id": slot.id},
-            key=f"reminder:{slot.id}",
+            key=key,
         )
+
+
+def schedule_vote_reminder(
+    uow: UnitOfWork, event: Event, deadline: datetime, now: datetime
+) -> None:
+    """Before the deadline, a nudge to members who have not voted yet (if it lies ahead)."""
+    assert event.id is not None
+    due = deadline - timedelta(minutes=event.vote_reminder_minutes)
+    if event.vote_reminder_minutes == 0 or due <= now:
+        uow.schedule.cancel(event.id, VOTE_REMINDER_KEY)
+        return
+    payload = {"deadline": local_text(event, deadline)}
+    uow.schedule.put(
+        event.id, ScheduledKind.VOTE_REMINDER, due, now, payload=payload, key=VOTE_REMINDER_KEY
+    )
 
 
 # -- running due work ------------------------------------------------------------------
@@ -120,7 +136,7 @@ class Due:
     now: datetime
     texts: Catalogues
     config: CoreConfig
-    # False when the item came later than GRACE: change state, send nothing.
+    # False when the item came later than the grace: change state, send nothing.
     on_time: bool
 
 
@@ -149,7 +165,7 @@ def run_item(
     item = uow.schedule.get(item_id)
     if item is None or item.done_at is not None:
         return False
-    late = now - item.due_at > GRACE
+    late = now - item.due_at > config.grace
     if not uow.schedule.claim(item_id, now, "late" if late else "done"):
         return False  # another process or an earlier attempt did it
     if late:
@@ -159,7 +175,7 @@ def run_item(
             item.id,
             item.due_at.isoformat(),
             now - item.due_at,
-            GRACE,
+            config.grace,
         )
     event = uow.events.get(item.event_id)
     assert event is not None  # items go with their event (ON DELETE CASCADE)
@@ -198,6 +214,7 @@ def close_voting(
     event.voting_open = False
     uow.session.add(event)
     uow.schedule.cancel(event.id, VOTING_DEADLINE_KEY)
+    uow.schedule.cancel(event.id, VOTE_REMINDER_KEY)
     if tell:
         tell_members(uow, event.id, "voting.closed_notice", now, texts, config, name=event.name)
 
@@ -211,7 +228,7 @@ def _remind(due: Due) -> None:
     sessions = sessions_in(agenda, int(due.item.payload["slot_id"]))
     interested = interested_people(due.uow, due.event.id)
     people = {person for session in sessions for person in interested.get(session.id, set())}
-    minutes = int(REMINDER_LEAD.total_seconds() // 60)
+    minutes = due.event.reminder_minutes
     for person, voice in voices(due.uow, people, due.texts, due.config):
         if not person.remind:
             continue
@@ -222,8 +239,25 @@ def _remind(due: Due) -> None:
         tell_person(due.uow, person, "\n".join(lines), due.now)
 
 
+def _remind_voters(due: Due) -> None:
+    """Members of an open voting who have not used a single vote yet."""
+    event = due.event
+    if not due.on_time or not event.voting_open:
+        return
+    assert event.id is not None
+    for person in due.uow.events.members(event.id):
+        assert person.id is not None
+        if due.uow.votes.of_person(event.id, person.id):
+            continue
+        text = voice_of(person, due.texts, due.config).t(
+            "voting.reminder_notice", name=event.name, deadline=due.item.payload["deadline"]
+        )
+        tell_person(due.uow, person, text, due.now)
+
+
 WORK: dict[ScheduledKind, Callable[[Due], None]] = {
     ScheduledKind.ANNOUNCEMENT: _announce,
     ScheduledKind.VOTING_CLOSE: _close_voting,
     ScheduledKind.REMINDER: _remind,
+    ScheduledKind.VOTE_REMINDER: _remind_voters,
 }

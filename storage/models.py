@@ -83,6 +83,10 @@ class Event(SQLModel, table=True):
     created_at: datetime
     # None while the grid is a draft; once published the grid is live for everyone.
     agenda_published_at: datetime | None = None
+    # Minutes before a session its people are reminded; 0 turns reminders off.
+    reminder_minutes: int = 10
+    # Minutes before the voting deadline members who have not voted are reminded; 0: off.
+    vote_reminder_minutes: int = 60
 
 
 class Membership(SQLModel, table=True):
@@ -283,6 +287,7 @@ class ScheduledKind(enum.StrEnum):
     ANNOUNCEMENT = "announcement"
     VOTING_CLOSE = "voting_close"
     REMINDER = "reminder"
+    VOTE_REMINDER = "vote_reminder"
 
 
 class ScheduledItem(SQLModel, table=True):

@@ -7,7 +7,13 @@ from typing import Literal
 from handlers.context import Context, Refusal
 from handlers.notices import tell_members
 from handlers.registry import ORGANISERS, Text, command
-from handlers.scheduling import VOTING_DEADLINE_KEY, close_voting, local_text, split_schedule
+from handlers.scheduling import (
+    VOTING_DEADLINE_KEY,
+    close_voting,
+    local_text,
+    schedule_vote_reminder,
+    split_schedule,
+)
 from handlers.validation import InputError
 from storage.models import Event, ScheduledKind
 
@@ -61,4 +67,5 @@ def _close_later(ctx: Context, event: Event, state: str, when: str) -> None:
         key=VOTING_DEADLINE_KEY,
         created_by=ctx.person_id,
     )
+    schedule_vote_reminder(ctx.uow, event, due, ctx.now())
     ctx.reply("voting.deadline_set", when=local_text(event, due))

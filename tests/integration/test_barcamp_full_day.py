@@ -77,6 +77,12 @@ async def test_a_whole_barcamp_day(make_app: MakeApp, sqlite_url: str, clock: Ma
     ben.language_hint = dana.language_hint = "en"
     everyone = (orga, ana, ben, cem, dana)
 
+    clock.set(berlin(8))  # an hour before the deadline: only who has not voted is nudged
+    assert await run_scheduled(app, orga.dispatcher) == 1
+    nudge = t("de", "voting.reminder_notice", name=CAMP, deadline="2027-06-13 09:00")
+    assert [r.text for r in orga.new_replies()] == [nudge]
+    assert [r.text for r in ana.new_replies() + ben.new_replies()] == []
+
     clock.set(berlin(9) + timedelta(seconds=30))
     assert await run_scheduled(app, orga.dispatcher) == 1  # the voting deadline
     assert [r.text for r in ben.new_replies()] == [t("en", "voting.closed_notice", name=CAMP)]

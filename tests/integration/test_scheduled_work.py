@@ -16,7 +16,8 @@ from bot.bootstrap import App
 from bot.outbox import OutboxSender
 from bot.scheduler import SYNC_JOB, SchedulerService
 from handlers import scheduling
-from handlers.scheduling import GRACE, run_due
+from handlers.config import CoreConfig
+from handlers.scheduling import run_due
 from schedules.clock import ManualClock
 from storage.models import Event, OutboxMessage, ScheduledItem, ScheduledKind
 from storage.uow import UnitOfWork
@@ -29,6 +30,7 @@ MakeApp = Callable[[str], App]
 # 1 March 2027 in Berlin is UTC+1: 12:00 there is 11:00 UTC.
 NOON = datetime(2027, 3, 1, 11, 0, tzinfo=UTC)
 PIZZA = "Pizza im Foyer!"
+GRACE = CoreConfig().grace
 
 
 async def camp_on(app: App) -> tuple[Person, Person]:
@@ -38,6 +40,8 @@ async def camp_on(app: App) -> tuple[Person, Person]:
     ana = person("Ana")
     await ana.joins(code)
     ana.new_replies()
+    # The reminder to non-voters has its own tests (test_event_settings.py).
+    await orga.says("/settings votereminder 0")
     return orga, ana
 
 

@@ -81,7 +81,11 @@ async def test_a_voting_deadline_is_stored_in_the_events_time_zone(
     await orga.says("/voting close at 13.06.2027 9:45")
     with UnitOfWork(app.engine) as uow:
         items = uow.session.exec(select(ScheduledItem)).all()
-        assert [(i.kind, i.due_at) for i in items] == [(ScheduledKind.VOTING_CLOSE, berlin(9, 45))]
+        # …and moves the reminder to those who have not voted (60 minutes before).
+        assert sorted((i.kind.value, i.due_at) for i in items) == [
+            (ScheduledKind.VOTE_REMINDER.value, berlin(8, 45)),
+            (ScheduledKind.VOTING_CLOSE.value, berlin(9, 45)),
+        ]
     # Closing by hand makes the deadline moot.
     await orga.says("/voting close")
     with UnitOfWork(app.engine) as uow:
