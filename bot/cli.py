@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from bot.bootstrap import bootstrap
+from bot.demo import MAX_SESSIONS, DemoSize, run_demo
 from bot.runtime import build_adapters, build_services, run_bot
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.camps import CampInput, create_camp
+from handlers.exports import check_format, export_event
 from handlers.i18n import catalogues
 from handlers.validation import (
     InputError,
@@ -103,6 +106,67 @@ def plan_command(
         typer.echo(
             f"{input_file}: {error}" if error.where != str(input_file) else str(error), err=True
         )
+        raise typer.Exit(1) from None
+
+
+@app.command("export")
+def export_command(
+    code: Annotated[str, typer.Option("--event", help="join code of the camp")],
+    format_name: Annotated[
+        str, typer.Option("--format", help="md, html, ics, csv, xml, json or png")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file; standard output without")
+    ] = None,
+) -> None:
+    """Export a camp's agenda; before /publish the file says it is a draft."""
+    settings = _settings()
+    language = settings.default_language
+    with _friendly_errors(settings):
+        check_format(format_name)
+        application = bootstrap(settings)
+        with UnitOfWork(application.engine) as uow:
+            export = export_event(
+                uow, code, format_name, catalogues(), language, application.clock.now
+            )
+    if output is None:
+        sys.stdout.buffer.write(export.content)
+        sys.stdout.buffer.flush()
+        return
+    with _writable(settings, output):
+        output.write_bytes(export.content)
+    size = len(export.content)
+    typer.echo(catalogues().text(language, "export.written", path=output, size=size))
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="folder for the seven files")],
+    people: Annotated[int, typer.Option(min=1, max=300, help="participants")] = DemoSize.people,
+    sessions: Annotated[
+        int, typer.Option(min=1, max=MAX_SESSIONS, help="sessions they propose")
+    ] = DemoSize.sessions,
+    seed: Annotated[int, typer.Option(min=0, help="same seed, same files")] = DemoSize.seed,
+) -> None:
+    """A whole BarCamp in seconds, without a messenger: every export format into OUT."""
+    settings = _settings()
+    with _friendly_errors(settings), _writable(settings, out):
+        report = run_demo(settings, out, DemoSize(people, sessions, seed), catalogues())
+    for line in report.lines(catalogues(), settings.default_language):
+        typer.echo(line)
+
+
+@contextmanager
+def _writable(settings: Settings, path: Path) -> Iterator[None]:
+    """A file or folder that cannot be written ends in one line, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error)
+        text = catalogues().text(
+            settings.default_language, "export.write_failed", path=path, reason=reason
+        )
+        typer.echo(text, err=True)
         raise typer.Exit(1) from None
 
 

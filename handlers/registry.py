@@ -170,11 +170,13 @@ HELP_ORDER = (
     "closepoll",
     "linkgroup",
     "newcamp",
+    "settings",
     "voting",
     "plan",
     "move",
     "pin",
     "publish",
+    "export",
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 # Fixed namespace: GUIDs of rooms and sessions stay stable across exports and machines.
 AGENDA_NAMESPACE = uuid.UUID("6f1c8a52-3c0e-4f43-9d51-7a0c2b7e5d10")
@@ -56,6 +56,8 @@ class Agenda:
     sessions: tuple[AgendaSession, ...] = ()
     published: bool = False
     language: str = "de"
+    # The camp's first day: the date of schedule.xml/json while there are no slots yet.
+    starts_on: date | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     def room(self, room_id: int) -> AgendaRoom:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from handlers.agenda import build_agenda, local_now, sessions_of_person
 from handlers.agenda_text import (
     chunks,
@@ -13,13 +15,14 @@ from handlers.agenda_text import (
     span,
 )
 from handlers.context import Context, Refusal
+from handlers.exports import send_export
 from handlers.registry import STAFF, command
 from schedules.agenda import Agenda, AgendaSlot
 from storage.models import Event
 
 
 @command("agenda", event=True)
-def agenda(ctx: Context) -> None:
+def agenda(ctx: Context, variant: Literal["png"] | None) -> None:
     event = ctx.require_event()
     assert event.id is not None
     draft = event.agenda_published_at is None
@@ -28,6 +31,9 @@ def agenda(ctx: Context) -> None:
     grid = build_agenda(ctx.uow, event.id, ctx.language)
     if not grid.scheduled():
         raise Refusal("agenda.empty")
+    if variant == "png":
+        send_export(ctx, grid, "png")
+        return
     marks = _marks(ctx, event.id)
     lines = [ctx.t("agenda.header_draft" if draft else "agenda.header", name=event.name)]
     lines += grid_lines(grid, ctx, marks=marks)

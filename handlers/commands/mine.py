@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from handlers.commands.agenda import personal_agenda
 from handlers.commands.sessions import budget_line
 from handlers.context import Context
+from handlers.exports import send_personal_calendar
 from handlers.registry import command
 from storage.models import ProposalStatus
 
 
 @command("mine", event=True)
-def mine(ctx: Context) -> None:
+def mine(ctx: Context, variant: Literal["ics"] | None) -> None:
     event = ctx.require_event()
     assert event.id is not None
+    if variant == "ics":
+        send_personal_calendar(ctx, event)
+        return
     lines = [ctx.t("mine.header", name=event.name)]
     own = ctx.uow.proposals.by_proposer(event.id, ctx.person_id)
     lines.append(ctx.t("mine.proposals"))

@@ -3,7 +3,8 @@
 >>> EXPORTERS["ics"].render(agenda, t)  # doctest: +SKIP
 
 ``t(key, **values)`` is the translation for the reader (``exports.*`` catalogue keys);
-``/mine ics`` uses :func:`render_personal_ics`.
+``/mine ics`` uses :func:`render_personal_ics`; :func:`build_exporters` takes a clock
+(the bot's injectable one, or a fixed one for reproducible files).
 """
 
 from __future__ import annotations
@@ -14,20 +15,27 @@ from schedules.exports.base import Exporter, Translate, build_registry, personal
 from schedules.exports.csv_table import CsvExporter
 from schedules.exports.html_page import HtmlExporter
 from schedules.exports.ics import IcsExporter, render_personal_ics
+from schedules.exports.layout import Clock, utc_now
 from schedules.exports.markdown import MarkdownExporter
 from schedules.exports.png_grid import PngExporter
 from schedules.exports.schedule_json import ScheduleJsonExporter
 from schedules.exports.schedule_xml import ScheduleXmlExporter
 
-EXPORTERS: Mapping[str, Exporter] = build_registry(
-    MarkdownExporter(),
-    HtmlExporter(),
-    IcsExporter(),
-    CsvExporter(),
-    ScheduleXmlExporter(),
-    ScheduleJsonExporter(),
-    PngExporter(),
-)
+
+def build_exporters(now: Clock = utc_now) -> Mapping[str, Exporter]:
+    """Every format; `now` stamps calendars and dates a camp that has no day yet."""
+    return build_registry(
+        MarkdownExporter(),
+        HtmlExporter(),
+        IcsExporter(now=now),
+        CsvExporter(),
+        ScheduleXmlExporter(now=now),
+        ScheduleJsonExporter(now=now),
+        PngExporter(),
+    )
+
+
+EXPORTERS: Mapping[str, Exporter] = build_exporters()
 
 __all__ = [
     "EXPORTERS",
@@ -40,6 +48,7 @@ __all__ = [
     "ScheduleJsonExporter",
     "ScheduleXmlExporter",
     "Translate",
+    "build_exporters",
     "personal_agenda",
     "render_personal_ics",
 ]

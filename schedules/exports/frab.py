@@ -88,7 +88,7 @@ class FrabConference:
 
 
 def frab_conference(agenda: Agenda, t: Translate, today: datetime) -> FrabConference:
-    """The whole schedule; a camp without slots gets one empty day (`today`)."""
+    """The whole schedule; a camp without slots gets one empty day (its first day or `today`)."""
     days = tuple(_frab_day(agenda, day) for day in camp_days(agenda)) or (
         _empty_day(agenda, today),
     )
@@ -155,7 +155,7 @@ def _in_room(day: CampDay, room: AgendaRoom) -> list[PlacedSession]:
 
 
 def _empty_day(agenda: Agenda, today: datetime) -> FrabDay:
-    local_day = today.astimezone(zone(agenda.timezone)).date()
+    local_day = agenda.starts_on or today.astimezone(zone(agenda.timezone)).date()
     start = datetime.combine(local_day, time(0, 0), zone(agenda.timezone))
     end = datetime.combine(local_day, time(23, 59), zone(agenda.timezone))
     rooms = tuple(_frab_room(agenda, room, ()) for room in agenda.rooms)

@@ -65,12 +65,12 @@ class IcsExporter:
         return uuid.uuid5(AGENDA_NAMESPACE, f"{agenda.code}/{kind}")
 
 
-PERSONAL_ICS = IcsExporter(personal=True)
-
-
-def render_personal_ics(agenda: Agenda, session_ids: Iterable[int], t: Translate) -> bytes:
+def render_personal_ics(
+    agenda: Agenda, session_ids: Iterable[int], t: Translate, now: Clock = utc_now
+) -> bytes:
     """A calendar with only the given sessions, for ``/mine ics``."""
-    return PERSONAL_ICS.render(personal_agenda(agenda, session_ids), t)
+    exporter = IcsExporter(now=now, personal=True)
+    return exporter.render(personal_agenda(agenda, session_ids), t)
 
 
 def _event(agenda: Agenda, placed: PlacedSession, stamp: datetime, t: Translate) -> Event:

@@ -90,6 +90,11 @@ BAD_ARGUMENTS |= {
     "next": ["x"],
     "remind": [*SOME_HOSTILE, "maybe", "on off"],
     "merge": [*SOME_HOSTILE, "1 1", "1 99", "99 1", "1 2 3"],
+    "settings": [
+        *SOME_HOSTILE,
+        *("budget", "budget 0", "budget 51", "budget drei", "budget -1", "budget 5 6"),
+        *("counts maybe", "reminder 241", "votereminder 1441", "colour red"),
+    ],
 }
 BAD_ARGUMENTS["announce"] += [
     "at 2020-01-01 10:00 Zu spät",
@@ -99,6 +104,11 @@ BAD_ARGUMENTS["announce"] += [
     "at 2099-06-13 10:00 Text",
     "at 2027-06-13 10:00 <b>Pizza</b>",
 ]
+
+# Exports: one format word and nothing else.
+BAD_ARGUMENTS["export"] = [*SOME_HOSTILE, LONG, "pdf", "md html", "../agenda.md", "png;"]
+BAD_ARGUMENTS["agenda"] += ["pdf", "png png"]
+BAD_ARGUMENTS["mine"] += ["pdf", "ics ics"]
 
 
 # The answer itself is queued for delivery; everything else must stay as it was.
@@ -144,7 +154,8 @@ async def test_bad_arguments_change_nothing(
     orga, ana = camp
     # Staff commands are tried by the organiser, so the refusal is about the input.
     staff_commands = ("approve", "reject", "queue", "announce", "poll", "closepoll", "linkgroup")
-    staff_commands += ("merge", "voting", "plan", "move", "pin", "publish")
+    staff_commands += ("merge", "voting", "plan", "move", "pin", "publish", "settings")
+    staff_commands += ("export",)
     person = orga if command in staff_commands else ana
     before = snapshot(app.engine)
     replies = await person.says(f"/{command} {arguments}")

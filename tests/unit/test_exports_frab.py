@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -18,8 +15,10 @@ import xmlschema
 from schedules.agenda import Agenda
 from schedules.exports import ScheduleJsonExporter, ScheduleXmlExporter
 from schedules.exports.frab import acronym, title_slug
+from tests.support.exports import schedule_json_validator, schedule_xsd
 from tests.unit.agenda_samples import (
     SAMPLES,
+    bare_camp,
     fixed_clock,
     full_camp,
     hostile_camp,
@@ -27,47 +26,18 @@ from tests.unit.agenda_samples import (
     render_with,
 )
 
-SCHEMAS = Path(__file__).resolve().parents[1] / "vendor" / "schemas"
 XML_EXPORTER = ScheduleXmlExporter(now=fixed_clock)
 JSON_EXPORTER = ScheduleJsonExporter(now=fixed_clock)
 
 
 @pytest.fixture(scope="module")
 def xsd() -> xmlschema.XMLSchema:
-    return xmlschema.XMLSchema(SCHEMAS / "schedule.xml.xsd")
+    return schedule_xsd()
 
 
 @pytest.fixture(scope="module")
 def json_validator() -> jsonschema.Draft6Validator:
-    schema = json.loads((SCHEMAS / "schema.json").read_text(encoding="utf-8"))
-    jsonschema.Draft6Validator.check_schema(schema)
-    return jsonschema.Draft6Validator(schema, format_checker=strict_formats())
-
-
-def strict_formats() -> jsonschema.FormatChecker:
-    """The formats the schema uses, checked without optional jsonschema extras."""
-    checker = jsonschema.FormatChecker()
-    checker.checks("date-time", raises=ValueError)(is_date_time)
-    checker.checks("date", raises=ValueError)(is_date)
-    checker.checks("uuid", raises=ValueError)(is_uuid)
-    checker.checks("uri")(is_uri)
-    return checker
-
-
-def is_date_time(value: object) -> bool:
-    return not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is not None
-
-
-def is_date(value: object) -> bool:
-    return not isinstance(value, str) or bool(date.fromisoformat(value))
-
-
-def is_uuid(value: object) -> bool:
-    return not isinstance(value, str) or bool(uuid.UUID(value))
-
-
-def is_uri(value: object) -> bool:
-    return not isinstance(value, str) or bool(urlsplit(value).scheme)
+    return schedule_json_validator()
 
 
 def xml_of(agenda: Agenda) -> ET.Element:
@@ -191,6 +161,15 @@ def test_drafts_are_marked_in_title_and_version() -> None:
     assert schedule["conference"]["title"] == "Entwurf: Jugend-BarCamp Musterstadt"
     assert schedule["version"].startswith("Entwurf ")
     assert schedule["conference"]["description"].startswith("Entwurf – dieser Plan")
+
+
+def test_a_camp_without_slots_is_dated_by_its_first_day() -> None:
+    dated = replace(bare_camp(), starts_on=date(2024, 9, 21))
+    assert [day.get("date") for day in xml_of(dated).findall("day")] == ["2024-09-21"]
+    conference = json_of(dated)["schedule"]["conference"]
+    assert (conference["start"], conference["end"]) == ("2024-09-21", "2024-09-21")
+    # Without a first day the clock's day stands in (fixed_clock: 2024-09-01).
+    assert [day.get("date") for day in xml_of(bare_camp()).findall("day")] == ["2024-09-01"]
 
 
 def test_version_changes_with_the_grid() -> None:

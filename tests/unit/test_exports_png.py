@@ -20,6 +20,7 @@ from schedules.exports.png_grid import (
     font,
     wrap,
 )
+from tests.support.exports import TELEGRAM_PHOTO_SIDES
 from tests.unit.agenda_samples import (
     LONG_WORD,
     bare_camp,
@@ -29,8 +30,6 @@ from tests.unit.agenda_samples import (
     one_session_camp,
     render,
 )
-
-TELEGRAM_PHOTO_SIDES = 10_000  # width + height of a photo, Bot API limit
 
 
 def image_of(agenda: Agenda) -> Image.Image:
