@@ -48,7 +48,10 @@ def publish(ctx: Context) -> None:
     people = tell_members(
         ctx.uow, event.id, "publish.notice", ctx.now(), ctx.catalogues, ctx.config, name=event.name
     )
-    ctx.reply("publish.done", people=people)
+    if event.reminder_minutes:
+        ctx.reply("publish.done", people=people, minutes=event.reminder_minutes)
+    else:
+        ctx.reply("publish.done_no_reminders", people=people)
 
 
 def send_preview(ctx: Context, event: Event, replanned: Replanned, agenda: Agenda) -> None:

@@ -104,3 +104,25 @@ async def test_bad_settings_are_explained(
     orga, ana = await camp_on(app)
     assert await orga.text(f"/settings {arguments}") == t("de", key, **values)
     assert await ana.text("/settings budget 9") == t("de", "error.not_allowed")
+
+
+async def test_publish_says_when_reminders_come_or_that_they_are_off(
+    make_app: MakeApp, sqlite_url: str
+) -> None:
+    app = make_app(sqlite_url)
+    orga, ana = await camp_on(app)
+    await orga.says("/propose Skatepark bauen")
+    await ana.says("/vote 1")
+    await orga.says("/voting close")
+    await orga.says("/settings reminder 0")
+    await orga.says("/plan")
+    assert t("de", "publish.done_no_reminders", people=2) in await orga.text("/publish")
+    with UnitOfWork(app.engine) as uow:
+        kinds = {item.kind for item in uow.session.exec(select(ScheduledItem))}
+        assert ScheduledKind.REMINDER not in kinds
+    await orga.says("/settings reminder 25")
+    with UnitOfWork(app.engine) as uow:
+        reminders = uow.session.exec(
+            select(ScheduledItem).where(ScheduledItem.kind == ScheduledKind.REMINDER)
+        ).all()
+        assert reminders  # turning them on after publishing schedules them

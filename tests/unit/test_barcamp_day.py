@@ -140,7 +140,7 @@ async def test_move_after_publishing_moves_only_what_it_must_and_tells_those_aff
     )
     await orga.says(f"/move 5 {free[0]} {ROOMS[free[1] - 1]}")
     await orga.says("/pin 5")
-    assert t("de", "publish.done", people=5) in await orga.text("/publish")
+    assert t("de", "publish.done", people=5, minutes=10) in await orga.text("/publish")
     for person in members.values():
         person.new_replies()
     before = places(app)
@@ -202,7 +202,7 @@ async def test_publish_needs_closed_voting_and_a_grid(app: App, people: MakePers
     assert await orga.text("/publish") == t("de", "publish.voting_open")
     await orga.says("/voting close")
     members["Ana"].new_replies()
-    assert t("de", "publish.done", people=2) in await orga.text("/publish")
+    assert t("de", "publish.done", people=2, minutes=10) in await orga.text("/publish")
     assert [r.text for r in members["Ana"].new_replies()] == [t("de", "publish.notice", name=CAMP)]
     assert await orga.text("/publish") == t("de", "publish.already")
     with UnitOfWork(app.engine) as uow:
