@@ -76,8 +76,8 @@ def run() -> None:
         adapters = build_adapters(settings)
     except ImportError:
         typer.echo(
-            "Telegram and Matrix adapters are not part of this version yet; "
-            "unset BARCAMP_TELEGRAM_TOKEN and BARCAMP_MATRIX_HOMESERVER to use the console.",
+            "The Matrix adapter is not part of this version yet; "
+            "unset BARCAMP_MATRIX_HOMESERVER to use Telegram or the console.",
             err=True,
         )
         raise typer.Exit(2) from None

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(default=None, description="self-hosted Bot API server")
     telegram_bot_username: str | None = None
+    # Webhook mode instead of polling when a public URL is set (see docs/telegram.md).
+    telegram_webhook_url: str | None = Field(default=None, description="public HTTPS URL")
+    telegram_webhook_listen: str = Field(default="127.0.0.1", description="address to listen on")
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_path: str | None = Field(default=None, description="default: the URL's path")
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="secret_token header; default: derived from the bot token"
+    )
 
     matrix_homeserver: str | None = None
     matrix_user_id: str | None = None

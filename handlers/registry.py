@@ -57,6 +57,10 @@ class CommandSpec:
     needs_consent: bool = True
     needs_event: bool = False
     hidden: bool = False
+    # A personal step: asked in a group chat, it runs in the person's private chat.
+    private: bool = False
+    # After a press of one of its buttons, re-render the pressed message with this command.
+    refreshes: str | None = None
 
     @property
     def help_key(self) -> str:
@@ -111,12 +115,22 @@ class Registry:
         consent: bool = True,
         event: bool = False,
         hidden: bool = False,
+        private: bool | None = None,
+        refreshes: str | None = None,
     ) -> Callable[[CommandFunc], CommandFunc]:
         def register(func: CommandFunc) -> CommandFunc:
             if name in self.commands:
                 raise ValueError(f"command {name!r} registered twice")
             self.commands[name] = CommandSpec(
-                name, func, _params_of(func), roles, consent, event or bool(roles), hidden
+                name,
+                func,
+                _params_of(func),
+                roles,
+                consent,
+                event or bool(roles),
+                hidden,
+                name in PERSONAL_COMMANDS if private is None else private,
+                refreshes or VIEW_REFRESHES.get(name),
             )
             return func
 
@@ -138,6 +152,16 @@ class Registry:
             if spec.roles is None or (role is not None and role in spec.roles):
                 yield spec
 
+
+# Personal steps (ballots, dialogs, one's own data) of the commands registered without
+# `private=`: asked in a group chat, they happen in the person's private chat.
+PERSONAL_COMMANDS = frozenset(
+    {"start", "consent", "join", "use", "propose", "sessions", "vote", "mine", "language"}
+    | {"forgetme", "cancel", "newcamp", "queue", "help", "privacy"}
+)
+# Buttons that re-render the view they sit on, for commands registered without `refreshes=`:
+# a vote pressed on the ballot updates the ballot.
+VIEW_REFRESHES = {"vote": "sessions"}
 
 registry = Registry()
 command = registry.command

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import select
 
 from handlers.config import CoreConfig
 from handlers.context import Context, Refusal
@@ -15,6 +16,7 @@ from handlers.delivery import enqueue_replies
 from handlers.i18n import Catalogues, catalogues, normalise_language
 from handlers.messages import (
     ButtonPress,
+    Chat,
     ChatKind,
     Incoming,
     IncomingText,
@@ -25,8 +27,9 @@ from handlers.messages import (
 )
 from handlers.polls import poll_for_ref, record_answer, record_tally
 from handlers.registry import ArgumentError, CommandSpec, Registry
-from handlers.validation import Explained
+from handlers.validation import Explained, clean_text
 from schedules.clock import Clock
+from storage.models import LinkedChat
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,9 @@ COMMAND_PREFIXES = ("/", "!")
 COMMAND_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Concurrent writers (two presses at once, PostgreSQL serialisation) retry the event.
 ATTEMPTS = 3
+# Reply.extra keys of a re-rendered view (see `_refresh_view`): the platform message to
+# replace, the press it answers, and the pressed command's own answer as a short notice.
+EXTRA_EDIT, EXTRA_PRESS, EXTRA_NOTICE = "edit", "press", "notice"
 
 
 @dataclass(frozen=True)
@@ -181,14 +187,19 @@ class Router:
             line = parse_command(incoming.text)
         if line is not None:
             self._run_command(ctx, line)
+            if isinstance(incoming, ButtonPress):
+                self._refresh_view(ctx, incoming, line)
         elif not ctx.in_group:
             # Free text in a group is people talking to each other: stay quiet there.
             self._continue_dialog(ctx, incoming.text if isinstance(incoming, IncomingText) else "")
 
     def _run_command(self, ctx: Context, line: CommandLine) -> None:
-        spec = self.registry.commands.get(line.name) if COMMAND_NAME.fullmatch(line.name) else None
+        spec = self._spec(line.name)
         if spec is None:
             ctx.reply("error.unknown_command", command=_shorten(line.name))
+            return
+        if spec.private and ctx.in_group:
+            self._move_to_private(ctx, line)
             return
         self._check_allowed(ctx, spec)
         try:
@@ -197,6 +208,73 @@ class Router:
             ctx.reply("error.usage", usage=ctx.t(spec.usage_key))
             return
         spec.func(ctx, **arguments)
+
+    def _spec(self, name: str) -> CommandSpec | None:
+        return self.registry.commands.get(name) if COMMAND_NAME.fullmatch(name) else None
+
+    def _move_to_private(self, ctx: Context, line: CommandLine) -> None:
+        """A personal step asked in a group: done in the private chat, a brief note here."""
+        identity = ctx.uow.channels.identity(ctx.sender.platform, ctx.sender.user_id)
+        direct_chat = identity.direct_chat_id if identity is not None else None
+        name = clean_text(ctx.sender.display_name)[:32] or ctx.t("person.anonymous")
+        if direct_chat is None or not ctx.consented:
+            link = self._direct_link(ctx)
+            if link:
+                ctx.reply("group.go_private", name=name, link=link)
+            else:
+                ctx.reply("group.go_private_unlinked", name=name)
+            return
+        private = replace(ctx, chat=Chat(ctx.chat.platform, direct_chat), replies=[])
+        self._run_command(private, line)
+        enqueue_replies(ctx.uow, private.chat, private.replies, ctx.now())
+        ctx.reply("group.moved", name=name)
+
+    def _direct_link(self, ctx: Context) -> str:
+        """A link into the private chat that also joins this group's (or my) event."""
+        template = self.config.join_links.get(ctx.chat.platform)
+        if template is None:
+            return ""
+        linked = ctx.uow.session.exec(
+            select(LinkedChat.event_id).where(
+                LinkedChat.platform == ctx.chat.platform, LinkedChat.chat_id == ctx.chat.chat_id
+            )
+        ).first()
+        event = ctx.uow.events.get(linked) if linked is not None else ctx.active_event()
+        return template.format(code=event.code if event is not None else "")
+
+    def _refresh_view(self, ctx: Context, press: ButtonPress, line: CommandLine) -> None:
+        """A press on a view (the ballot) answers by re-rendering the pressed message.
+
+        The re-rendered view carries `extra` hints: platforms that can edit replace the
+        pressed message and may show the notice briefly (Telegram: a toast); others send
+        it as a new message, whose text starts with the notice.
+        """
+        spec = self._spec(line.name)
+        own = [reply for reply in ctx.replies if reply.to_person is None]
+        if spec is None or spec.refreshes is None or not press.message_id or ctx.in_group:
+            return
+        if any(reply.buttons or reply.image or reply.document or reply.poll for reply in own):
+            return
+        view_spec = self._spec(spec.refreshes)
+        if view_spec is None:
+            return
+        view = replace(ctx, replies=[])
+        if _no_stricter(view_spec, spec):
+            # The pressed command passed the same checks a moment ago, in this transaction.
+            view_spec.func(view, **view_spec.parse(""))
+        else:
+            self._run_command(view, CommandLine(view_spec.name, ""))
+        if len(view.replies) != 1:
+            return
+        notice = "\n".join(reply.text for reply in own)
+        hints = {EXTRA_EDIT: press.message_id, EXTRA_PRESS: press.external_id, EXTRA_NOTICE: notice}
+        refreshed = replace(
+            view.replies[0],
+            text=f"{notice}\n\n{view.replies[0].text}" if notice else view.replies[0].text,
+            extra={**view.replies[0].extra, **hints},
+        )
+        others = [reply for reply in ctx.replies if reply.to_person is not None]
+        ctx.replies[:] = [*others, refreshed]
 
     def _check_allowed(self, ctx: Context, spec: CommandSpec) -> None:
         if spec.needs_consent and not ctx.consented:
@@ -227,6 +305,15 @@ class Router:
     def _text_for(self, sender: Sender, key: str) -> str:
         language = normalise_language(sender.language_hint, self.config.default_language)
         return self.catalogues.text(language, key)
+
+
+def _no_stricter(view: CommandSpec, pressed: CommandSpec) -> bool:
+    """Whoever may run `pressed` may also see `view`."""
+    return (
+        (pressed.needs_consent or not view.needs_consent)
+        and (pressed.needs_event or not view.needs_event)
+        and (view.roles is None or (pressed.roles is not None and pressed.roles <= view.roles))
+    )
 
 
 def _shorten(text: str, limit: int = 32) -> str:

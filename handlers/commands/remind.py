@@ -8,7 +8,7 @@ from handlers.context import Context
 from handlers.registry import command
 
 
-@command("remind")
+@command("remind", private=True)
 def remind(ctx: Context, state: Literal["on", "off"] | None) -> None:
     if state is None:
         other = "off" if ctx.person.remind else "on"

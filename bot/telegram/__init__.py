@@ -1,0 +1,36 @@
+"""The Telegram adapter (python-telegram-bot): `from_settings` is what the runtime calls.
+
+Modules, one concern each: `adapter` (the port), `polling` and `webhook` (updates in),
+`store` (the durable inbox and small state), `updates` (updates to neutral events),
+`lanes` (ordered per person, parallel across people), `sending` (replies to API calls),
+`pacing` (Telegram's send limits), `rendering` (escaping, splitting), `keyboards`,
+`menus` (setMyCommands), `options` (settings).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+# PTB's documented opt-in to time periods as timedelta (its future default): without it,
+# every 429 warns that `RetryAfter.retry_after` will change type. We read both forms.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from bot.settings import Settings
+from bot.telegram.adapter import TelegramAdapter
+from bot.telegram.options import TelegramOptions
+from bot.telegram.store import TelegramStore
+from schedules.clock import SystemClock
+from storage.db import make_engine
+from storage.uow import unit_of_work_factory
+
+__all__ = ["TelegramAdapter", "from_settings"]
+
+# httpx logs every request at INFO with its URL, which holds the bot token.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def from_settings(settings: Settings) -> TelegramAdapter:
+    # Its own engine on the same store; the runtime's migrations run before it is used.
+    store = TelegramStore(unit_of_work_factory(make_engine(settings.database_url)), SystemClock())
+    return TelegramAdapter(TelegramOptions.from_settings(settings), store)

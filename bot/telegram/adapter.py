@@ -1,0 +1,229 @@
+"""The Telegram adapter: updates in through a durable inbox, replies out through the pacer.
+
+Every update is kept in the store (`inboxevent`, key "update:<id>") before Telegram is
+told it arrived; then it is handled from there, and the core marks it handled in the
+same transaction as its use case. Killed at any moment, the bot loses no update and
+handles none twice: at start it handles what was kept but not handled yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+from telegram import Bot, Update
+from telegram import error as tg_error
+
+from bot.adapter import IncomingHandler
+from bot.telegram.keyboards import is_stored_key, state_key
+from bot.telegram.lanes import Lanes
+from bot.telegram.menus import Menus
+from bot.telegram.options import TelegramOptions
+from bot.telegram.pacing import SendLimits, SendPacer
+from bot.telegram.polling import Poller
+from bot.telegram.sending import OpenQueries, TelegramSender
+from bot.telegram.store import PLATFORM, StoredUpdate, TelegramStore
+from bot.telegram.updates import ALLOWED_UPDATES, Translated, translate
+from bot.telegram.webhook import WebhookServer
+from handlers.i18n import Catalogues, catalogues
+from handlers.messages import ButtonPress, Reply
+from handlers.registry import Registry, registry
+
+log = logging.getLogger(__name__)
+
+# Updates waiting in memory before we ask Telegram for more (they are safe in the store).
+MAX_BACKLOG = 1000
+TEAM_MENU_REFRESH_SECONDS = 300.0
+CONNECT_PAUSE_MAX_SECONDS = 60.0
+
+Work = tuple[str, Translated]
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+    # A message in flight when the process died may have arrived: never sent twice.
+    idempotent_sends = False
+
+    def __init__(
+        self,
+        options: TelegramOptions,
+        store: TelegramStore,
+        *,
+        limits: SendLimits | None = None,
+        texts: Catalogues | None = None,
+        commands: Registry | None = None,
+        concurrency: int | None = None,
+    ) -> None:
+        self.options = options
+        self.store = store
+        self.bot = Bot(
+            options.token, base_url=options.base_url, base_file_url=options.base_file_url
+        )
+        self.queries = OpenQueries()
+        self.sender = TelegramSender(self.bot, store, SendPacer(limits), self.queries)
+        self.menus = Menus(
+            self.bot, commands or registry, texts or catalogues(), store, options.default_language
+        )
+        self.webhook: WebhookServer | None = None
+        self.concurrency = concurrency or options.concurrency
+        self._on_event: IncomingHandler | None = None
+        self._lanes: Lanes[Work] | None = None
+        self._handled: list[str] = []
+        self._background: list[asyncio.Task[None]] = []
+
+    # -- the Adapter port ------------------------------------------------------------------
+
+    async def start(self, on_event: IncomingHandler) -> None:
+        """Receive until `stop()`; the bot stays open for the runtime's last flush."""
+        self._on_event = on_event
+        self._lanes = Lanes(self._handle, self.concurrency)
+        try:
+            await self._connect()
+            await self._publish_menus()
+            await self._handle_kept_updates()
+            receiving = asyncio.create_task(self._receive(), name="telegram updates")
+            self._background += [receiving, asyncio.create_task(self._refresh_team_menus())]
+            await asyncio.wait([receiving])
+            if not receiving.cancelled() and receiving.exception() is not None:
+                raise receiving.exception()  # type: ignore[misc]
+            await asyncio.Event().wait()  # until the runtime cancels us after its flush
+        finally:
+            await self._close()
+
+    async def stop(self) -> None:
+        """Stop receiving; sends still work until the start task is cancelled."""
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        if self.webhook is not None:
+            await self.webhook.stop()
+        if self._lanes is not None:
+            await self._lanes.cancel()
+
+    async def send(self, chat_id: str, reply: Reply, delivery_id: int) -> str | None:
+        return await self.sender.send(chat_id, reply)
+
+    async def private_chat_of(self, platform_user_id: str) -> str | None:
+        # A private chat's id is the user's id; it works once they have started the bot.
+        return platform_user_id
+
+    @property
+    def username(self) -> str:
+        return self.bot.username
+
+    # -- connecting ------------------------------------------------------------------------
+
+    async def _connect(self) -> None:
+        """getMe until Telegram answers; a wrong token is fatal."""
+        await _until_reachable(self.bot.initialize)
+        configured = (self.options.link_username or "").removeprefix("@")
+        if configured.casefold() != self.username.casefold():
+            # Join links and QR codes would lead elsewhere, or are not made at all.
+            log.warning(
+                "BARCAMP_TELEGRAM_BOT_USERNAME is %r, but this bot is @%s: set it to %s",
+                configured or None,
+                self.username,
+                self.username,
+            )
+
+    async def _publish_menus(self) -> None:
+        try:
+            await self.menus.publish()
+        except tg_error.TelegramError as error:
+            log.warning("could not publish the command menus: %s", error)
+
+    async def _refresh_team_menus(self) -> None:
+        while True:
+            with contextlib.suppress(tg_error.TelegramError):
+                await self.menus.refresh_team()
+            await asyncio.sleep(TEAM_MENU_REFRESH_SECONDS)
+
+    async def _receive(self) -> None:
+        webhook = self.options.webhook
+        if webhook is None:
+            await Poller(self.bot, self._keep).run()
+            return
+        self.webhook = WebhookServer(webhook, self._keep)
+        await self.webhook.start()
+        await _until_reachable(
+            partial(
+                self.bot.set_webhook,
+                webhook.public_url,
+                secret_token=webhook.secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+        )
+        await asyncio.Event().wait()
+
+    async def _close(self) -> None:
+        await self.stop()
+        with contextlib.suppress(Exception):
+            await self.bot.shutdown()
+
+    # -- the inbox -------------------------------------------------------------------------
+
+    async def _handle_kept_updates(self) -> None:
+        """What a killed process had kept but not handled: first, in its order."""
+        await asyncio.to_thread(self.store.scrub_all_handled)
+        for stored in await asyncio.to_thread(self.store.unhandled):
+            self._queue(stored)
+
+    async def _keep(self, updates: list[dict[str, Any]]) -> None:
+        """Store a batch (this is what makes confirming it safe), then queue it."""
+        handled, self._handled = self._handled, []
+        for stored in await asyncio.to_thread(self.store.record, updates, handled):
+            self._queue(stored)
+        assert self._lanes is not None
+        while self._lanes.backlog > MAX_BACKLOG:
+            await asyncio.sleep(0.05)
+
+    def _queue(self, stored: StoredUpdate) -> None:
+        try:
+            update = Update.de_json(stored.payload, self.bot)
+            translated = translate(update, stored.external_id, self.username)
+        except Exception:  # an update we cannot read must not block the ones after it
+            log.exception("cannot read %s; marking it handled", stored.external_id)
+            translated = Translated(None, "unreadable")
+        if translated.callback_query_id is not None:
+            self.queries.add(stored.external_id, translated.callback_query_id)
+        assert self._lanes is not None
+        self._lanes.put(translated.lane, (stored.external_id, translated))
+
+    async def _handle(self, work: Work) -> None:
+        key, translated = work
+        event = translated.event
+        if isinstance(event, ButtonPress) and is_stored_key(event.data):
+            data = await asyncio.to_thread(self.store.recall, state_key(event.data))
+            event = (
+                ButtonPress(event.sender, event.chat, data, event.message_id, key) if data else None
+            )
+        try:
+            if event is None:
+                await asyncio.to_thread(
+                    self.store.finish_without_use_case, key, translated.reachable
+                )
+            else:
+                assert self._on_event is not None
+                await self._on_event(event)
+        finally:
+            await self.sender.answer_press(key)  # the spinner stops even when nothing was said
+        self._handled.append(key)
+
+
+async def _until_reachable(call: Callable[[], Awaitable[object]]) -> None:
+    """Retry while Telegram cannot be reached; a wrong token or request is fatal."""
+    pause = 1.0
+    while True:
+        try:
+            await call()
+            return
+        except (tg_error.InvalidToken, tg_error.BadRequest):
+            raise
+        except tg_error.NetworkError as error:
+            log.warning("Telegram not reachable (%s); again in %.0f s", error, pause)
+            await asyncio.sleep(pause)
+            pause = min(CONNECT_PAUSE_MAX_SECONDS, pause * 2)

@@ -1,0 +1,68 @@
+"""Polling mode: a getUpdates loop that keeps each batch in the store before confirming it.
+
+The Bot API confirms updates with the next call's offset. PTB's Updater asks for the next
+batch as soon as it has queued the current one, so a crash loses what was being handled;
+here the next call waits until the batch is stored (see `on_batch`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Bot
+from telegram import error as tg_error
+
+from bot.telegram.sending import retry_seconds
+from bot.telegram.updates import ALLOWED_UPDATES
+
+log = logging.getLogger(__name__)
+
+LONG_POLL_SECONDS = 30
+MAX_PAUSE_SECONDS = 30.0
+BatchHandler = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
+class Poller:
+    def __init__(
+        self, bot: Bot, on_batch: BatchHandler, long_poll_seconds: int = LONG_POLL_SECONDS
+    ) -> None:
+        self.bot = bot
+        self.on_batch = on_batch
+        self.long_poll_seconds = long_poll_seconds
+
+    async def run(self) -> None:
+        offset, pause, webhook_deleted = 0, 1.0, False
+        while True:
+            try:
+                if not webhook_deleted:  # getUpdates is refused while a webhook is set
+                    webhook_deleted = await self.bot.delete_webhook()
+                updates = await self.bot.get_updates(
+                    offset=offset,
+                    timeout=self.long_poll_seconds,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+            except tg_error.RetryAfter as error:
+                await asyncio.sleep(retry_seconds(error))
+                continue
+            except (tg_error.NetworkError, tg_error.Conflict) as error:
+                # Telegram unreachable, or a second bot process polls: try again later.
+                log.warning("getUpdates failed (%s); again in %.0f s", error, pause)
+                await asyncio.sleep(pause)
+                pause = min(MAX_PAUSE_SECONDS, pause * 2)
+                continue
+            pause = 1.0
+            if updates and await self._keep([update.to_dict() for update in updates]):
+                offset = updates[-1].update_id + 1
+
+    async def _keep(self, batch: list[dict[str, Any]]) -> bool:
+        """False when the store failed: the batch stays unconfirmed and comes again."""
+        try:
+            await self.on_batch(batch)
+        except Exception:
+            log.exception("could not keep %d updates; asking for them again", len(batch))
+            await asyncio.sleep(1.0)
+            return False
+        return True

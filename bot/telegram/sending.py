@@ -1,0 +1,219 @@
+"""From a neutral reply to Bot API calls: messages, edits, photos, documents, native polls.
+
+Every message send waits for its turn at the pacer; edits and callback answers are not
+messages and are not paced. Telegram's answers become the outbox's vocabulary: a 429 is
+`RetryAfter`, a blocked bot `Unreachable`, anything else a failed attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dtm
+import logging
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
+
+from telegram import Bot, InputFile, Message
+from telegram import error as tg_error
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.adapter import RetryAfter, Unreachable
+from bot.telegram.keyboards import inline_keyboard, long_data, state_key
+from bot.telegram.pacing import SendPacer
+from bot.telegram.rendering import (
+    CAPTION_LIMIT,
+    PARSE_MODE,
+    escape,
+    html_pieces,
+    telegram_length,
+)
+from bot.telegram.store import TelegramStore
+from handlers.messages import Attachment, Reply
+from handlers.router import EXTRA_EDIT, EXTRA_NOTICE, EXTRA_PRESS
+
+log = logging.getLogger(__name__)
+
+TOAST_LIMIT = 200
+# A piece after the first is part of a message already begun: wait out a 429 here.
+CONTINUATION_ATTEMPTS = 3
+_UNREACHABLE_CHAT = ("chat not found", "user not found", "peer_id_invalid")
+
+
+def retry_seconds(error: tg_error.RetryAfter) -> float:
+    with warnings.catch_warnings():  # an int, with a warning, unless PTB_TIMEDELTA is set
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+class OpenQueries:
+    """Button presses not answered yet: the spinner on the person's button still turns."""
+
+    def __init__(self) -> None:
+        self._by_event: dict[str, str] = {}
+
+    def add(self, event_key: str, query_id: str) -> None:
+        self._by_event[event_key] = query_id
+
+    def take(self, event_key: str) -> str | None:
+        return self._by_event.pop(event_key, None)
+
+
+class TelegramSender:
+    def __init__(
+        self, bot: Bot, store: TelegramStore, pacer: SendPacer, queries: OpenQueries
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.pacer = pacer
+        self.queries = queries
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        try:
+            return await self._send(chat_id, reply)
+        except tg_error.RetryAfter as error:
+            raise RetryAfter(retry_seconds(error)) from error
+        except tg_error.Forbidden as error:
+            raise Unreachable(error.message) from error
+        except tg_error.BadRequest as error:
+            if any(reason in error.message.lower() for reason in _UNREACHABLE_CHAT):
+                raise Unreachable(error.message) from error
+            raise
+
+    async def answer_press(self, event_key: str, notice: str = "") -> None:
+        """Stop the button's spinner, with a short notice if there is one."""
+        query_id = self.queries.take(event_key)
+        if query_id is None:
+            return
+        toast = notice if len(notice) <= TOAST_LIMIT else notice[: TOAST_LIMIT - 1] + "…"
+        try:
+            await self.bot.answer_callback_query(query_id, text=toast or None)
+        except tg_error.TelegramError as error:  # too old after a restart: nothing to stop
+            log.info("could not answer button press %s: %s", event_key, error)
+
+    async def _send(self, chat_id: str, reply: Reply) -> str | None:
+        await self._keep_long_button_data(reply)
+        if reply.poll is not None and not reply.poll.closed:
+            return await self._send_poll(chat_id, reply)
+        if reply.poll is not None:
+            await self._stop_poll(chat_id, reply.extra.get("poll_message_id", ""))
+        if EXTRA_EDIT in reply.extra:
+            return await self._edit(chat_id, reply)
+        attachment = reply.image or reply.document
+        if attachment is not None:
+            return await self._send_file(chat_id, reply, attachment)
+        return await self._send_text(chat_id, reply)
+
+    async def _keep_long_button_data(self, reply: Reply) -> None:
+        for data in long_data(reply.buttons):
+            await asyncio.to_thread(self.store.remember, state_key(data), data)
+
+    # -- text ----------------------------------------------------------------------------
+
+    async def _send_text(self, chat_id: str, reply: Reply) -> str:
+        pieces = html_pieces(reply.text)
+        keyboard = inline_keyboard(reply.buttons)
+        sent: Message | None = None
+        for number, piece in enumerate(pieces):
+            last = number == len(pieces) - 1
+            sending = partial(
+                self.bot.send_message,
+                chat_id,
+                piece,
+                parse_mode=PARSE_MODE,
+                reply_markup=keyboard if last else None,
+            )
+            sent = await self._paced(chat_id, sending, continuation=number > 0)
+        assert sent is not None
+        return str(sent.message_id)
+
+    async def _edit(self, chat_id: str, reply: Reply) -> str:
+        """Re-render the pressed message (the ballot) and show the notice as a toast."""
+        message_id = reply.extra[EXTRA_EDIT]
+        text = html_pieces(reply.text)[-1]
+        editing = self.bot.edit_message_text(
+            text,
+            chat_id,
+            int(message_id),
+            parse_mode=PARSE_MODE,
+            reply_markup=inline_keyboard(reply.buttons),
+        )
+        answering = self.answer_press(
+            reply.extra.get(EXTRA_PRESS, ""), reply.extra.get(EXTRA_NOTICE, "")
+        )
+        try:
+            await asyncio.gather(editing, answering)
+        except tg_error.BadRequest as error:
+            reason = error.message.lower()
+            if "not modified" in reason:
+                return message_id
+            if "not found" in reason or "can't be edited" in reason:
+                return await self._send_text(chat_id, reply)
+            raise
+        return message_id
+
+    # -- files ---------------------------------------------------------------------------
+
+    async def _send_file(self, chat_id: str, reply: Reply, attachment: Attachment) -> str:
+        """The text as caption where it fits; otherwise the file first, then the text."""
+        fits = telegram_length(reply.text) <= CAPTION_LIMIT
+        caption = escape(reply.text) if fits and reply.text else None
+        keyboard = inline_keyboard(reply.buttons) if fits else None
+        upload = InputFile(attachment.content, filename=attachment.filename)
+        method = self.bot.send_photo if reply.image is not None else self.bot.send_document
+        sending = partial(
+            method, chat_id, upload, caption=caption, parse_mode=PARSE_MODE, reply_markup=keyboard
+        )
+        sent = await self._paced(chat_id, sending)
+        if fits:
+            return str(sent.message_id)
+        return await self._send_text(chat_id, reply)
+
+    # -- native polls --------------------------------------------------------------------
+
+    async def _send_poll(self, chat_id: str, reply: Reply) -> str:
+        """Returns the poll's id: Telegram reports answers and counts by it."""
+        assert reply.poll is not None
+        spec = reply.poll
+        sending = partial(
+            self.bot.send_poll,
+            chat_id,
+            spec.question,
+            list(spec.options),
+            is_anonymous=spec.anonymous,
+        )
+        sent = await self._paced(chat_id, sending)
+        assert sent.poll is not None
+        await asyncio.to_thread(self.store.remember, f"poll:{sent.poll.id}", str(sent.message_id))
+        return sent.poll.id
+
+    async def _stop_poll(self, chat_id: str, poll_id: str) -> None:
+        message_id = await asyncio.to_thread(self.store.recall, f"poll:{poll_id}")
+        if message_id is None:
+            return
+        with contextlib.suppress(tg_error.BadRequest):  # closed already, or deleted
+            await self.bot.stop_poll(chat_id, int(message_id))
+
+    # -- pacing --------------------------------------------------------------------------
+
+    async def _paced(
+        self, chat_id: str, call: Callable[[], Awaitable[Message]], continuation: bool = False
+    ) -> Message:
+        attempts = CONTINUATION_ATTEMPTS if continuation else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self._turn(chat_id):
+                    return await call()
+            except tg_error.RetryAfter as error:
+                if attempt == attempts:
+                    raise
+                await asyncio.sleep(retry_seconds(error))
+        raise AssertionError("unreachable")
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, chat_id: str) -> AsyncIterator[None]:
+        # Group and supergroup ids are negative; private chats have the user's id.
+        async with self.pacer.turn(chat_id, is_group=chat_id.startswith("-")):
+            yield

@@ -1,0 +1,133 @@
+"""What the Telegram adapter keeps in the store: raw updates (the durable inbox), long
+button data, the message of each native poll, and who sees the team's command menu.
+
+All methods are synchronous (the store is); the adapter runs them in worker threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import null, update
+from sqlmodel import col, select
+
+from schedules.clock import Clock
+from storage.models import Identity, InboxEvent, Membership, Person, Role
+from storage.uow import UnitOfWorkFactory
+
+PLATFORM = "telegram"
+STAFF_ROLES = (Role.YOUTHWORKER, Role.ORGANISER)
+
+
+@dataclass(frozen=True)
+class StoredUpdate:
+    external_id: str
+    payload: dict[str, Any]
+
+
+def external_id(update_id: int) -> str:
+    return f"update:{update_id}"
+
+
+class TelegramStore:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+
+    # -- the durable inbox --------------------------------------------------------------
+
+    def record(
+        self, updates: Iterable[dict[str, Any]], handled: Iterable[str] = ()
+    ) -> list[StoredUpdate]:
+        """Keep raw updates before they are confirmed; those seen before are left out.
+
+        The same transaction forgets the raw content of updates handled since the last
+        batch: once handled, only the update id is needed (to refuse it a second time).
+        """
+        now = self.clock.now()
+        kept = []
+        with self.uow_factory() as uow:
+            self._scrub(uow.session, list(handled))
+            for update in updates:
+                key = external_id(int(update["update_id"]))
+                if uow.inbox.record(PLATFORM, key, update, now):
+                    kept.append(StoredUpdate(key, update))
+        return kept
+
+    def unhandled(self, limit: int = 100_000) -> list[StoredUpdate]:
+        """Updates kept but not handled, e.g. because the process was killed; oldest first."""
+        with self.uow_factory() as uow:
+            return [
+                StoredUpdate(event.external_id, event.payload)
+                for event in uow.inbox.unhandled(PLATFORM, limit)
+                if event.payload is not None
+            ]
+
+    def scrub_all_handled(self) -> None:
+        with self.uow_factory() as uow:
+            uow.session.exec(
+                update(InboxEvent)
+                .where(
+                    col(InboxEvent.platform) == PLATFORM,
+                    col(InboxEvent.handled_at).is_not(None),
+                    col(InboxEvent.payload).is_not(None),
+                )
+                .values(payload=null())
+            )
+
+    def finish_without_use_case(self, key: str, reachable_user: tuple[str, bool] | None) -> None:
+        """An update no use case handles (e.g. "the user blocked the bot"): done once."""
+        with self.uow_factory() as uow:
+            if not uow.inbox.claim(PLATFORM, key, self.clock.now()):
+                return
+            if reachable_user is not None:
+                user_id, reachable = reachable_user
+                if reachable:
+                    uow.channels.mark_reachable(PLATFORM, user_id)
+                else:
+                    uow.channels.mark_unreachable(PLATFORM, user_id, self.clock.now())
+
+    @staticmethod
+    def _scrub(session: Any, keys: list[str]) -> None:
+        if keys:
+            session.exec(
+                update(InboxEvent)
+                .where(
+                    col(InboxEvent.platform) == PLATFORM,
+                    col(InboxEvent.external_id).in_(keys),
+                    col(InboxEvent.handled_at).is_not(None),
+                )
+                .values(payload=null())
+            )
+
+    # -- small state: long button data, poll messages --------------------------------------
+
+    def remember(self, key: str, value: str) -> None:
+        with self.uow_factory() as uow:
+            if uow.channels.get_state(PLATFORM, key) != value:
+                uow.channels.set_state(PLATFORM, key, value, self.clock.now())
+
+    def recall(self, key: str) -> str | None:
+        with self.uow_factory() as uow:
+            return uow.channels.get_state(PLATFORM, key)
+
+    # -- the team's command menus ------------------------------------------------------------
+
+    def staff_chats(self) -> list[tuple[str, str | None]]:
+        """Private chats (and languages) of youth workers and organisers on Telegram."""
+        statement = (
+            select(Identity.direct_chat_id, Person.language)
+            .join(Person, col(Person.id) == col(Identity.person_id))
+            .join(Membership, col(Membership.person_id) == col(Identity.person_id))
+            .where(
+                Identity.platform == PLATFORM,
+                col(Identity.direct_chat_id).is_not(None),
+                col(Identity.unreachable_at).is_(None),
+                col(Membership.role).in_(STAFF_ROLES),
+            )
+            .distinct()
+        )
+        with self.uow_factory() as uow:
+            return [(str(chat), language) for chat, language in uow.session.exec(statement)]

@@ -1,0 +1,174 @@
+"""Telegram groups, native polls, menus, escaping and people who blocked the bot."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from bot.telegram.rendering import TEXT_LIMIT, telegram_length
+from handlers.i18n import catalogues
+from handlers.messages import Button, Reply
+from storage.models import Identity, Poll, PollOption
+from tests.e2e.test_telegram_flow import consent, create_camp
+from tests.support.telegram_api import (
+    BotAccount,
+    telegram_api_fixture,  # noqa: F401 (fixture)
+    telegram_server_fixture,  # noqa: F401 (fixture)
+)
+from tests.support.telegram_bot import Phone, button_data, running_bot, text_of
+from tests.support.telegram_updates import TgChat, TgUser
+
+pytestmark = pytest.mark.e2e
+
+ORGA = TgUser(3001, "Olga", language_code="de")
+ANA = TgUser(3002, "Ana", language_code="de")
+BEN = TgUser(3003, "Ben", language_code="de")
+GROUP = TgChat.group(-100777, "Jugendrat Musterstadt", supergroup=True)
+
+
+def t(key: str, **values: object) -> str:
+    return catalogues().text("de", key, **values)
+
+
+def group_texts(telegram_api: BotAccount) -> list[str]:
+    return telegram_api.delivered_texts(GROUP.id)
+
+
+async def test_groups_link_polls_and_personal_steps(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        orga, ana, ben = (Phone(telegram_api, bot, user) for user in (ORGA, ANA, BEN))
+        code = await create_camp(orga)
+        await orga.says("/propose Skatepark am See")
+        await ana.opens_deep_link(code)
+        await ana.presses(t("start.agree"))
+
+        async def in_group(phone: Phone, command: str, args: str = "") -> None:
+            await says_in_group(phone, f"/{command}@{telegram_api.username} {args}".strip())
+
+        async def says_in_group(phone: Phone, text: str) -> None:
+            await bot.settled(telegram_api.inject_message(phone.user, text, chat=GROUP))
+
+        await in_group(orga, "linkgroup")
+        assert group_texts(telegram_api)[-1] == t(
+            "linkgroup.done", name="Jugend-BarCamp Musterstadt"
+        )
+
+        # /cmd@otherbot belongs to another bot; plain talk is not for us either.
+        before = len(telegram_api.sends())
+        await says_in_group(ana, "/sessions@other_bot")
+        await says_in_group(ana, "hallo zusammen")
+        assert len(telegram_api.sends()) == before
+
+        # The ballot is personal: Ana gets it privately, the group a short note.
+        await in_group(ana, "sessions")
+        assert group_texts(telegram_api)[-1] == t("group.moved", name="Ana")
+        assert button_data(ana.new_messages()[-1]) == ["vote 1"]
+        # Ben never talked to the bot: a deep link that also joins the group's camp.
+        await in_group(ben, "sessions")
+        link = f"https://t.me/{telegram_api.username}?start={code}"
+        assert group_texts(telegram_api)[-1] == t("group.go_private", name="Ben", link=link)
+        assert ben.messages() == []
+
+        await native_poll_in_the_group(telegram_api, bot, orga, in_group)
+
+        # Announcements reach the members and the linked group.
+        await orga.says("/announce Morgen geht's los")
+        announcement = t(
+            "announce.message", name="Jugend-BarCamp Musterstadt", text="Morgen geht's los"
+        )
+        assert announcement in ana.texts()
+        assert group_texts(telegram_api)[-1] == announcement
+
+
+async def native_poll_in_the_group(telegram_api, bot, orga, in_group) -> None:  # type: ignore[no-untyped-def]
+    await in_group(orga, "poll", "Wann treffen wir uns? | 10 Uhr | 11 Uhr")
+    [poll] = telegram_api.polls()
+    assert (poll.chat_id, poll.is_anonymous, poll.options) == (GROUP.id, True, ["10 Uhr", "11 Uhr"])
+    for user, option in ((ANA, 0), (BEN, 1), (TgUser(3999, "Cem"), 0)):
+        update_id = telegram_api.inject_vote(user, poll.id, [option])
+        await bot.settled(update_id)
+    await in_group(orga, "closepoll", "1")
+    assert telegram_api.calls("stopPoll")[-1].ok
+    assert t("poll.result_line", option="10 Uhr", count=2) in group_texts(telegram_api)[-1]
+    # Closing it in Telegram (or a late count) keeps the final numbers.
+    update_id = telegram_api.inject_poll_state(poll.id, close=True)
+    await bot.settled(update_id)
+    with bot.store() as uow:
+        stored = uow.session.exec(select(Poll)).one()
+        counts = [
+            o.anonymous_answers
+            for o in uow.session.exec(select(PollOption).order_by(PollOption.position))
+        ]
+    assert stored.closed
+    assert counts == [2, 1]
+
+
+async def test_text_is_escaped_and_long_text_split(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    tricky = TgUser(3101, "<b>Kim</b> & Co", language_code="de")
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        kim = Phone(telegram_api, bot, tricky)
+        await consent(kim)
+        assert t("start.consented", name="<b>Kim</b> & Co") in kim.texts()
+
+        paragraph = "Ein Absatz mit <Zeichen> & Umlauten äöü und 🎉 Emoji. " * 30
+        long_text = "\n\n".join([paragraph.strip()] * 8)
+        buttons = ((Button("OK", "help"),),)
+        await bot.adapter.send(str(tricky.id), Reply(long_text, buttons=buttons), 1)
+        pieces = kim.new_messages()
+    assert len(pieces) == 4  # 13,000 characters, cut between paragraphs
+    assert all(telegram_length(text_of(piece)) <= TEXT_LIMIT for piece in pieces)
+    assert "\n\n".join(text_of(piece) for piece in pieces) == long_text
+    assert [button_data(piece) for piece in pieces] == [[], [], [], ["help"]]
+
+
+async def test_command_menus_per_scope_and_language(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        orga = Phone(telegram_api, bot, ORGA)
+        await create_camp(orga)
+        await bot.adapter.menus.refresh_team()
+
+    def names(scope: dict[str, object], language: str = "") -> list[str]:
+        return [command["command"] for command in telegram_api.commands(scope, language)]
+
+    private = names({"type": "all_private_chats"}, "de")
+    assert private[:4] == ["start", "join", "propose", "sessions"]
+    assert not {"queue", "approve", "announce", "newcamp", "consent"} & set(private)
+    english = telegram_api.commands({"type": "all_private_chats"}, "en")
+    assert english[0]["description"] == catalogues().text("en", "help.start")
+    assert "poll" not in names({"type": "all_group_chats"}, "de")
+    assert {"poll", "linkgroup", "announce"} <= set(names({"type": "all_chat_administrators"}))
+    team = names({"type": "chat", "chat_id": ORGA.id})
+    assert {"queue", "newcamp", "announce", "sessions"} <= set(team)
+
+
+async def test_a_person_who_blocked_the_bot_is_skipped(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        orga, ana, ben = (Phone(telegram_api, bot, user) for user in (ORGA, ANA, BEN))
+        code = await create_camp(orga)
+        for phone in (ana, ben):
+            await phone.opens_deep_link(code)
+            await phone.presses(t("start.agree"))
+        await bot.settled(telegram_api.inject_block(ANA))
+        telegram_api.block(BEN.id)  # Ben blocked us too, but Telegram has not told us yet
+        await orga.says("/announce Erste Ankündigung")
+        await orga.says("/announce Zweite Ankündigung")
+    attempts_to = {
+        user.id: len(telegram_api.calls("sendMessage", chat_id=user.id)) for user in (ANA, BEN)
+    }
+    with bot.store() as uow:
+        unreachable = {
+            i.platform_user_id for i in uow.session.exec(select(Identity)) if i.unreachable_at
+        }
+    assert unreachable == {str(ANA.id), str(BEN.id)}
+    # Ana's 403s never happen (we knew), Ben's first 403 is the last attempt.
+    failed = [c for c in telegram_api.calls("sendMessage") if not c.ok]
+    assert [c.chat_id for c in failed] == [BEN.id]
+    assert attempts_to[BEN.id] == len(ben.messages()) + 1
