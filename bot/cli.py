@@ -74,12 +74,8 @@ def run() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         adapters = build_adapters(settings)
-    except ImportError:
-        typer.echo(
-            "The Matrix adapter is not part of this version yet; "
-            "unset BARCAMP_MATRIX_HOMESERVER to use Telegram or the console.",
-            err=True,
-        )
+    except ImportError as error:  # a platform package that is not installed
+        typer.echo(f"Cannot start an adapter: {error}", err=True)
         raise typer.Exit(2) from None
     asyncio.run(run_bot(bootstrap(settings), adapters, build_services(settings)))
 

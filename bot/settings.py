@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/barcamp.sqlite3"
 
@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     matrix_user_id: str | None = None
     matrix_access_token: SecretStr | None = None
     matrix_password: SecretStr | None = None
+    # Encrypts the crypto store (device and room keys); required with Matrix.
+    matrix_pickle_key: SecretStr | None = Field(default=None, validate_default=True)
+    matrix_store_dir: Path | None = Field(
+        default=None, description="the bot's device id and keys; default <data_dir>/matrix"
+    )
+    matrix_device_name: str = "barcamp-bot"
+    # Comma-separated server names whose users may invite the bot; empty: everyone.
+    matrix_invite_servers: Annotated[tuple[str, ...], NoDecode] = ()
+    # Pacing in rooms with many people, after a burst (direct chats are not paced).
+    matrix_room_messages_per_second: float = Field(default=5.0, gt=0)
 
     @field_validator("timezone")
     @classmethod
@@ -60,6 +70,20 @@ class Settings(BaseSettings):
     def _supported_database(cls, value: str) -> str:
         if not value.startswith(("sqlite:", "postgresql")):
             raise ValueError("use sqlite:///path or postgresql+psycopg://user@host/db")
+        return value
+
+    @field_validator("matrix_invite_servers", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip().lower() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("matrix_pickle_key")
+    @classmethod
+    def _pickle_key_with_matrix(cls, value: SecretStr | None, info: ValidationInfo) -> object:
+        if info.data.get("matrix_homeserver") and not value:
+            raise ValueError("required with Matrix: a long random secret that encrypts its keys")
         return value
 
     @property

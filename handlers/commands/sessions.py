@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.messages import Button
+from handlers.messages import Button, Reply
 from handlers.registry import command
 from storage.models import Event, Proposal, ProposalStatus
 
@@ -25,7 +25,23 @@ def sessions(ctx: Context) -> None:
         lines.append(_line(ctx, proposal, proposal.id in mine, tallies.get(proposal.id or 0)))
     lines.append(budget_line(ctx, event, len(mine)))
     buttons = tuple((_vote_button(proposal, proposal.id in mine),) for proposal in approved)
-    ctx.reply_text("\n".join(lines), buttons=buttons if event.voting_open else ())
+    voting = event.voting_open
+    ctx.replies.append(
+        Reply(
+            "\n".join(lines),
+            buttons=buttons if voting else (),
+            extra=proposal_items(approved) if voting else {},
+        )
+    )
+
+
+def proposal_items(proposals: list[Proposal]) -> dict[str, str]:
+    """Marks lines 2… of the list as showing these proposals, in order.
+
+    A platform without buttons may post each line as a message of its own, so that a
+    reaction on it can vote (Matrix: a 👍 in the direct chat).
+    """
+    return {"item_kind": "proposal", "item_ids": ",".join(str(p.id) for p in proposals)}
 
 
 def counts_visible(event: Event) -> bool:

@@ -1,0 +1,59 @@
+"""Voting with reactions: a 👍 on a proposal message in a direct chat toggles that vote.
+
+Taking the 👍 away again (a redaction of the reaction) toggles it back. To know what a
+redacted reaction voted for, the reaction stays in the inbox with the proposal's id
+(and nothing about who sent it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.matrix.store import MatrixStore
+from handlers.messages import ButtonPress, Chat, Sender
+
+THUMBS_UP = "👍"
+# Variation selector and skin tones: 👍️ and 👍🏽 are thumbs up too.
+MODIFIERS = {"\ufe0f", *(chr(code) for code in range(0x1F3FB, 0x1F400))}
+VOTE_REACTION = "vote_reaction"
+
+
+def is_thumbs_up(key: str) -> bool:
+    return "".join(char for char in key if char not in MODIFIERS) == THUMBS_UP
+
+
+class ReactionVotes:
+    def __init__(self, store: MatrixStore) -> None:
+        self.store = store
+
+    async def reacted(
+        self, sender: Sender, chat: Chat, reaction_id: str, target_id: str, key: str
+    ) -> ButtonPress | None:
+        if not is_thumbs_up(key):
+            return None
+        proposal_id = await asyncio.to_thread(
+            self.store.shown_in, chat.chat_id, target_id, "proposal"
+        )
+        if proposal_id is None:
+            return None
+        payload = {"kind": VOTE_REACTION, "proposal_id": proposal_id}
+        await asyncio.to_thread(self.store.record, reaction_id, payload)
+        return await self._press(sender, chat, proposal_id, reaction_id)
+
+    async def taken_back(
+        self, sender: Sender, chat: Chat, redaction_id: str, redacted_id: str
+    ) -> ButtonPress | None:
+        payload = await asyncio.to_thread(self.store.payload_of, redacted_id)
+        if not payload or payload.get("kind") != VOTE_REACTION:
+            return None
+        return await self._press(sender, chat, int(payload["proposal_id"]), redaction_id)
+
+    async def _press(
+        self, sender: Sender, chat: Chat, proposal_id: int, event_id: str
+    ) -> ButtonPress:
+        number = await asyncio.to_thread(
+            self.store.proposal_number_for, proposal_id, sender.user_id
+        )
+        # Another event is active now: show its proposals rather than vote blindly.
+        data = f"vote {number}" if number is not None else "sessions"
+        return ButtonPress(sender, chat, data, external_id=event_id)

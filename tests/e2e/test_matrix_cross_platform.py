@@ -1,0 +1,136 @@
+"""One camp, two platforms: participants on Telegram and on Matrix, one bot process.
+
+The Telegram side talks to the loopback Bot API server, the Matrix side to Synapse;
+both adapters run in one runtime on one store. A proposal made on Matrix is voted on
+Telegram and the other way round (a 👍 on Matrix), and every vote counts once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.bootstrap import bootstrap
+from bot.runtime import run_bot
+from bot.telegram.adapter import TelegramAdapter
+from bot.telegram.options import TelegramOptions
+from bot.telegram.store import TelegramStore
+from handlers.i18n import catalogues
+from storage.models import Proposal
+from storage.uow import UnitOfWork
+from tests.support.matrix_bot import Young, consented, matrix_adapter, t, wait_until
+from tests.support.synapse import (
+    SynapseClients,
+    SynapseServer,
+    synapse,  # noqa: F401  (fixture)
+    synapse_clients,  # noqa: F401  (fixture)
+)
+from tests.support.telegram_api import (
+    BotAccount,
+    telegram_api_fixture,  # noqa: F401 (fixture)
+    telegram_server_fixture,  # noqa: F401 (fixture)
+)
+from tests.support.telegram_bot import QUICK_LIMITS, Phone, RunningBot, bot_settings, text_of
+from tests.support.telegram_updates import TgUser
+
+pytestmark = pytest.mark.e2e
+
+OLGA = TgUser(3001, "Olga", "olga", language_code="de")
+BEN = TgUser(3002, "Ben", language_code="de")
+CAMP = "BarCamp Zweistadt"
+
+
+def telegram_text(key: str, **values: object) -> str:
+    return catalogues().text("de", key, **values)
+
+
+@contextlib.asynccontextmanager
+async def both_platforms(
+    tg: BotAccount, server: SynapseServer, folder: Path
+) -> AsyncIterator[tuple[RunningBot, str]]:
+    """The bot with both adapters in one runtime; yields the Telegram view and the Matrix id."""
+    settings = bot_settings(tg, f"sqlite:///{folder / 'bot.sqlite3'}")
+    app = bootstrap(settings)
+    telegram = TelegramAdapter(
+        TelegramOptions.from_settings(settings),
+        TelegramStore(app.uow_factory, app.clock),
+        limits=QUICK_LIMITS,
+    )
+    account = server.register_user()
+    matrix = matrix_adapter(server, folder, account, app)
+    task = asyncio.create_task(run_bot(app, {"telegram": telegram, "matrix": matrix}))
+    try:
+        await wait_until(lambda: matrix.ready or task.done(), "the Matrix side logs in")
+        assert not task.done()
+        yield RunningBot(app, telegram, task), account.user_id
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        app.engine.dispose()
+
+
+def tally(bot: RunningBot, title: str) -> int:
+    with UnitOfWork(bot.app.engine) as uow:
+        proposal = uow.session.exec(select(Proposal).where(Proposal.title == title)).one()
+        return uow.proposals.tallies([proposal])[proposal.id or 0]
+
+
+async def test_a_camp_on_telegram_and_matrix_counts_every_vote_once(
+    telegram_api: BotAccount,
+    synapse: SynapseServer,  # noqa: F811
+    synapse_clients: SynapseClients,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    async with both_platforms(telegram_api, synapse, tmp_path) as (bot, matrix_bot_id):
+        olga, ben = Phone(telegram_api, bot, OLGA), Phone(telegram_api, bot, BEN)
+        mia = Young(synapse_clients.new("mia"), matrix_bot_id)
+        for phone in (olga, ben):
+            await phone.says("/start")
+            await phone.presses(telegram_text("start.agree"))
+        await olga.says("/newcamp")
+        for answer in (CAMP, "2030-06-13", "Jugendhaus", "Aula:60", "10:00-10:45"):
+            await olga.says(answer)
+        with UnitOfWork(bot.app.engine) as uow:
+            event = uow.events.get(1)
+            assert event is not None
+            code = event.code
+        await ben.says(f"/join {code}")
+        room = await consented(mia)
+        await mia.say(room, f"!join {code}")
+        assert await mia.replies(room) == [t("join.done", name=CAMP)]
+
+        # Mia proposes on Matrix, Ben on Telegram; Olga approves both on Telegram.
+        await mia.say(room, "!propose Skatepark am See")
+        await mia.replies(room)
+        await ben.says("/propose WLAN im Park")
+        await olga.says("/approve 1")
+        await olga.says("/approve 2")
+        assert t("approve.notice", title="Skatepark am See") in await mia.replies(room)
+
+        # Ben votes for Mia's proposal on Telegram; Mia for Ben's with a 👍 on Matrix.
+        await ben.says("/vote 1")
+        await mia.say(room, "!sessions")
+        _, _, ben_proposal, _ = await mia.next_events(room, 4)
+        await mia.react(room, ben_proposal.event_id)
+        assert t("vote.added", number=2, title="WLAN im Park") in (await mia.replies(room))[0]
+        await mia.say(room, "!vote 1")
+        await mia.replies(room)
+        await ben.says("/vote 2")
+
+        assert tally(bot, "Skatepark am See") == 2
+        assert tally(bot, "WLAN im Park") == 2
+        sessions = text_of((await ben.says("/sessions"))[-1])
+        assert telegram_text("sessions.votes", count=2) in sessions
+
+        # An announcement from Telegram reaches Matrix too.
+        await olga.says("/announce Um 14 Uhr gibt's Pizza!")
+        pizza = t("announce.message", name=CAMP, text="Um 14 Uhr gibt's Pizza!")
+        assert await mia.replies(room) == [pizza]
+        assert telegram_text("announce.message", name=CAMP, text="Um 14 Uhr gibt's Pizza!") in (
+            ben.texts()
+        )
