@@ -72,6 +72,8 @@ def run() -> None:
     settings = _settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request with its URL, and Telegram's URLs carry the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         adapters = build_adapters(settings)
     except ImportError as error:  # a platform package that is not installed

@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from bot.adapter import Adapter, RetryAfter, Unreachable
+from bot.group_commit import GroupCommit
 from handlers.delivery import payload_to_reply
 from handlers.messages import Reply
 from schedules.clock import Clock
 from storage.delivery import backoff
-from storage.models import DeliveryStatus, MessageRef, OutboxMessage
+from storage.models import DeliveryStatus, MessageRef
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -35,6 +33,14 @@ class Delivery:
     reply: Reply
 
 
+@dataclass(frozen=True)
+class Sent:
+    platform: str
+    delivery: Delivery
+    chat_id: str
+    platform_message_id: str | None
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -50,6 +56,8 @@ class OutboxSender:
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._paused_until: dict[str, float] = {}
         self._wake = asyncio.Event()
+        # Concurrent sends record their success together (one transaction, many rows).
+        self._record_sent = GroupCommit(self._mark_sent)
 
     def recover(self) -> None:
         """After a crash: resend where that cannot duplicate, else skip (at most once)."""
@@ -75,6 +83,30 @@ class OutboxSender:
             await self.flush()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=await self._idle_seconds())
+
+    def paused(self, platform: str) -> bool:
+        """A platform asked us to wait (429): nothing is sent to it until then."""
+        return self._paused(platform)
+
+    async def deliver_claimed(
+        self, platform: str, chat_id: str, answers: Sequence[tuple[int, Reply]]
+    ) -> int:
+        """Send a handled event's answers, claimed for sending when they were queued.
+
+        The fast way for answers: no search through the outbox and no claim of its own.
+        If the platform asks to wait meanwhile, what is left goes back to the outbox.
+        """
+        sent = 0
+        async with self._in_flight:
+            for position, (message_id, reply) in enumerate(answers):
+                if self._paused(platform):
+                    left = [message_id for message_id, _ in answers[position:]]
+                    await asyncio.to_thread(self._release, left)
+                    self.wake()
+                    break
+                delivery = Delivery(message_id, chat_id, None, None, reply)
+                sent += await self._send_claimed(platform, delivery)
+        return sent
 
     async def flush(self) -> int:
         """Deliver everything due now, platform by platform; returns how many were sent."""
@@ -114,17 +146,18 @@ class OutboxSender:
         return sent
 
     async def _deliver(self, platform: str, delivery: Delivery) -> int:
-        if not await asyncio.to_thread(self._claim, delivery.id):
+        if not await asyncio.to_thread(self._claim_all, [delivery.id]):
             return 0  # another process took it
+        return await self._send_claimed(platform, delivery)
+
+    async def _send_claimed(self, platform: str, delivery: Delivery) -> int:
         adapter = self.adapters[platform]
         try:
             chat_id = delivery.chat_id or await adapter.private_chat_of(
                 delivery.recipient_user_id or ""
             )
             if chat_id is None:
-                await asyncio.to_thread(
-                    self._finish, delivery, DeliveryStatus.SKIPPED, None, "no chat"
-                )
+                await asyncio.to_thread(self._finish, delivery, DeliveryStatus.SKIPPED, "no chat")
                 return 0
             message_id = await adapter.send(chat_id, delivery.reply, delivery.id)
         except RetryAfter as wait:
@@ -138,15 +171,13 @@ class OutboxSender:
             log.warning("sending %s on %s failed: %r", delivery.id, platform, error)
             await asyncio.to_thread(self._failed_attempt, delivery.id, repr(error))
             return 0
-        await asyncio.to_thread(
-            self._finish, delivery, DeliveryStatus.SENT, message_id, None, chat_id
-        )
+        await self._record_sent.put(Sent(platform, delivery, chat_id, message_id))
         return 1
 
     # -- store work, in worker threads --------------------------------------------------
 
     def _due(self, platform: str) -> list[Delivery]:
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             return [
                 Delivery(
                     id=message.id or 0,
@@ -158,45 +189,39 @@ class OutboxSender:
                 for message in uow.outbox.due(platform, self.clock.now())
             ]
 
-    def _claim(self, message_id: int) -> bool:
+    def _claim_all(self, message_ids: list[int]) -> set[int]:
         with self.uow_factory() as uow:
-            result = uow.session.exec(
-                update(OutboxMessage)
-                .where(
-                    col(OutboxMessage.id) == message_id,
-                    col(OutboxMessage.status) == DeliveryStatus.PENDING,
-                )
-                .values(status=DeliveryStatus.SENDING, attempts=col(OutboxMessage.attempts) + 1)
-            )
-            return bool(result.rowcount)
+            return uow.outbox.claim(message_ids)
 
-    def _finish(
-        self,
-        delivery: Delivery,
-        status: DeliveryStatus,
-        platform_message_id: str | None,
-        error: str | None,
-        chat_id: str | None = None,
-    ) -> None:
+    def _release(self, message_ids: list[int]) -> None:
+        with self.uow_factory() as uow:
+            uow.outbox.release(message_ids)
+
+    def _finish(self, delivery: Delivery, status: DeliveryStatus, error: str | None = None) -> None:
         with self.uow_factory() as uow:
             message = uow.outbox.get(delivery.id)
-            if message is None:
-                return
-            now = self.clock.now()
-            uow.outbox.finish(message, status, now, platform_message_id, error)
-            if delivery.reply.shows and platform_message_id and chat_id:
-                kind, object_id = delivery.reply.shows
-                uow.session.add(
-                    MessageRef(
-                        platform=message.platform,
-                        chat_id=chat_id,
-                        message_id=platform_message_id,
-                        person_id=delivery.person_id,
-                        kind=kind,
-                        object_id=object_id,
-                        created_at=now,
+            if message is not None:
+                uow.outbox.finish(message, status, self.clock.now(), error=error)
+
+    def _mark_sent(self, sent: list[Sent]) -> None:
+        """Sent messages, and which platform message shows what (to act on replies)."""
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            uow.outbox.mark_sent([(s.delivery.id, s.platform_message_id) for s in sent], now)
+            for item in sent:
+                if item.delivery.reply.shows and item.platform_message_id:
+                    kind, object_id = item.delivery.reply.shows
+                    uow.session.add(
+                        MessageRef(
+                            platform=item.platform,
+                            chat_id=item.chat_id,
+                            message_id=item.platform_message_id,
+                            person_id=item.delivery.person_id,
+                            kind=kind,
+                            object_id=object_id,
+                            created_at=now,
+                        )
                     )
-                )
 
     def _postpone(self, message_id: int, seconds: float, error: str) -> None:
         with self.uow_factory() as uow:
@@ -233,7 +258,7 @@ class OutboxSender:
 
     async def _idle_seconds(self) -> float:
         def next_due() -> float:
-            with self.uow_factory() as uow:
+            with self.uow_factory(read_only=True) as uow:
                 moments = [uow.outbox.next_due_at(p) for p in self.adapters]
             upcoming = [m for m in moments if m is not None]
             if not upcoming:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,19 @@ class Context:
     config: CoreConfig
     catalogues: Catalogues
     replies: list[Reply] = field(default_factory=list)
+    # Asked several times per event (checks, the use case, the refreshed view). Only
+    # what cannot be undone within the event is kept: a consent given, the active event
+    # (also against the store's weak identity map), a membership.
+    _consented: bool = field(default=False, init=False, repr=False, compare=False)
+    _event: Event | None = field(default=None, init=False, repr=False, compare=False)
+    _membership: Membership | None = field(default=None, init=False, repr=False, compare=False)
+
+    def fork(self, **changes: Any) -> Context:
+        """The same person and event with other fields (chat, replies), knowing as much."""
+        forked = replace(self, **changes)
+        forked._consented, forked._event = self._consented, self._event
+        forked._membership = self._membership
+        return forked
 
     # -- who and where -------------------------------------------------------------
 
@@ -45,7 +58,9 @@ class Context:
 
     @property
     def consented(self) -> bool:
-        return self.uow.people.has_consent(self.person_id, PRIVACY_POLICY_VERSION)
+        if not self._consented:
+            self._consented = self.uow.people.has_consent(self.person_id, PRIVACY_POLICY_VERSION)
+        return self._consented
 
     @property
     def in_group(self) -> bool:
@@ -55,15 +70,21 @@ class Context:
         return self.clock.now()
 
     def active_event(self) -> Event | None:
-        if self.person.active_event_id is None:
+        event_id = self.person.active_event_id
+        if event_id is None:
             return None
-        return self.uow.events.get(self.person.active_event_id)
+        if self._event is None or self._event.id != event_id:
+            self._event = self.uow.events.get(event_id)
+        return self._event
 
     def membership(self) -> Membership | None:
         event = self.active_event()
         if event is None or event.id is None:
             return None
-        return self.uow.events.membership(event.id, self.person_id)
+        known = self._membership
+        if known is None or known.event_id != event.id:
+            known = self._membership = self.uow.events.membership(event.id, self.person_id)
+        return known
 
     def role(self) -> Role | None:
         membership = self.membership()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.messages import Attachment, Button, Chat, PollSpec, Reply
-from storage.models import OutboxMessage
+from storage.models import DeliveryStatus, OutboxMessage
 from storage.uow import UnitOfWork
 
 # Answers to what someone just did go first; notices to others next; announcements last.
@@ -15,13 +15,29 @@ PRIORITY_ANSWER, PRIORITY_NOTICE, PRIORITY_ANNOUNCEMENT = 10, 5, 0
 
 
 def enqueue_replies(
-    uow: UnitOfWork, origin: Chat | None, replies: list[Reply], now: datetime
-) -> None:
+    uow: UnitOfWork,
+    origin: Chat | None,
+    replies: list[Reply],
+    now: datetime,
+    claim_answers: bool = False,
+) -> list[tuple[OutboxMessage, Reply]]:
+    """Queue replies; returns the answers to `origin` (ids once committed), in order.
+
+    `claim_answers`: the caller sends the answers itself right after the commit, so
+    they are queued as being sent already (an interrupted send counts as attempted).
+    """
+    answers = []
     for reply in replies:
         if reply.to_person is not None:
             enqueue_for_person(uow, reply.to_person, reply, now, PRIORITY_NOTICE)
         elif origin is not None:
-            enqueue_to_chat(uow, origin.platform, origin.chat_id, reply, now, PRIORITY_ANSWER)
+            message = enqueue_to_chat(
+                uow, origin.platform, origin.chat_id, reply, now, PRIORITY_ANSWER
+            )
+            if claim_answers:
+                message.status, message.attempts = DeliveryStatus.SENDING, 1
+            answers.append((message, reply))
+    return answers
 
 
 def enqueue_to_chat(
@@ -32,9 +48,9 @@ def enqueue_to_chat(
     now: datetime,
     priority: int,
     batch: str | None = None,
-) -> None:
+) -> OutboxMessage:
     payload, attachment = reply_to_payload(reply)
-    uow.outbox.add(
+    return uow.outbox.add(
         OutboxMessage(
             platform=platform,
             chat_id=chat_id,

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import select
@@ -29,10 +30,11 @@ from handlers.polls import poll_for_ref, record_answer, record_tally
 from handlers.registry import ArgumentError, CommandSpec, Registry
 from handlers.validation import Explained, clean_text
 from schedules.clock import Clock
-from storage.models import LinkedChat
+from storage.models import LinkedChat, OutboxMessage
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+Result = TypeVar("Result")
 
 COMMAND_PREFIXES = ("/", "!")
 COMMAND_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -41,6 +43,22 @@ ATTEMPTS = 3
 # Reply.extra keys of a re-rendered view (see `_refresh_view`): the platform message to
 # replace, the press it answers, and the pressed command's own answer as a short notice.
 EXTRA_EDIT, EXTRA_PRESS, EXTRA_NOTICE = "edit", "press", "notice"
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What handling one event said, and what it left in the outbox.
+
+    `answers` are the outbox ids of the replies to the event's own chat, with the
+    replies, so a sender can deliver them at once (`answers_claimed`: they are queued
+    as being sent, and the caller must send them); `more_queued` says that other
+    messages were queued too (notices, announcements).
+    """
+
+    replies: list[Reply]
+    answers: tuple[tuple[int, Reply], ...] = ()
+    more_queued: bool = False
+    answers_claimed: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,26 +94,27 @@ class Router:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one event; never raises, always answers what a person typed."""
+        return self.process(incoming).replies
+
+    def process(self, incoming: Incoming, claim_answers: bool = False) -> Handled:
+        """`handle`, also telling what went into the outbox (see `Handled`)."""
         if isinstance(incoming, PollAnswerEvent | PollTallyEvent):
             self._with_retries(lambda: self._handle_poll_event(incoming))
-            return []
+            return Handled([])
+        handled = self._with_retries(lambda: self._handle_once(incoming, claim_answers))
+        return handled if handled is not None else self._answer_failure(incoming)
+
+    def _with_retries(self, work: Callable[[], Result]) -> Result | None:
+        """Concurrent writers may conflict: the event is handled again from the start."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return self._handle_once(incoming)
+                return work()
             except (IntegrityError, OperationalError) as error:
                 log.warning("store conflict on attempt %d: %s", attempt, error)
             except DBAPIError:
                 log.exception("store error")
                 break
-        return self._answer_failure(incoming)
-
-    def _with_retries(self, work: Callable[[], None]) -> None:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                work()
-                return
-            except (IntegrityError, OperationalError) as error:
-                log.warning("store conflict on attempt %d: %s", attempt, error)
+        return None
 
     def _handle_poll_event(self, incoming: PollAnswerEvent | PollTallyEvent) -> None:
         """Native poll answers and counts; no reply, nothing is said in the chat."""
@@ -120,11 +139,11 @@ class Router:
             position = incoming.option_positions[0] if incoming.option_positions else None
             record_answer(uow, poll, person.id, position, now)
 
-    def _handle_once(self, incoming: IncomingText | ButtonPress) -> list[Reply]:
+    def _handle_once(self, incoming: IncomingText | ButtonPress, claim_answers: bool) -> Handled:
         """Handle, claim the event and queue the answers in one transaction."""
         with self.uow_factory() as uow:
             if not self._claim(uow, incoming):
-                return []  # seen before: handled exactly once
+                return Handled([])  # seen before: handled exactly once
             ctx = self._context(uow, incoming)
             language = ctx.language
             try:
@@ -139,8 +158,12 @@ class Router:
                 log.exception("handler failed for %r", incoming)
                 replies = [Reply(self.catalogues.text(language, "error.internal"))]
                 self._restart(uow, incoming)
-            enqueue_replies(uow, incoming.chat, replies, self.clock.now())
-            return replies
+            # Messages the use case queued itself (a poll, its results) go first, in order.
+            claim_answers = claim_answers and uow.outbox.added == 0
+            now = self.clock.now()
+            answers = enqueue_replies(uow, incoming.chat, replies, now, claim_answers)
+            more_queued = uow.outbox.added > len(answers)
+        return Handled(replies, _committed(answers), more_queued, claim_answers)
 
     def _claim(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> bool:
         if not incoming.external_id:
@@ -150,26 +173,30 @@ class Router:
     def _restart(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> None:
         """Undo the use case's changes but keep the event claimed."""
         uow.session.rollback()
+        uow.outbox.added = 0
         self._claim(uow, incoming)
 
-    def _answer_failure(self, incoming: IncomingText | ButtonPress) -> list[Reply]:
+    def _answer_failure(self, incoming: IncomingText | ButtonPress) -> Handled:
         replies = [Reply(self._text_for(incoming.sender, "error.internal"))]
         try:
             with self.uow_factory() as uow:
                 enqueue_replies(uow, incoming.chat, replies, self.clock.now())
         except DBAPIError:
             log.exception("could not even queue the apology")
-        return replies
+        return Handled(replies, more_queued=True)
 
     def _context(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> Context:
         sender = incoming.sender
-        person = uow.people.by_identity(sender.platform, sender.user_id)
-        if person is None:
+        direct_chat = incoming.chat.chat_id if incoming.chat.kind is ChatKind.PRIVATE else None
+        known = uow.people.with_identity(sender.platform, sender.user_id)
+        if known is not None:
+            person, identity = known
+            uow.channels.touch_identity(identity, direct_chat)
+        else:
             person = uow.people.create_with_identity(
                 sender.platform, sender.user_id, self.clock.now()
             )
-        direct_chat = incoming.chat.chat_id if incoming.chat.kind is ChatKind.PRIVATE else None
-        uow.channels.touch(sender.platform, sender.user_id, direct_chat)
+            uow.channels.touch(sender.platform, sender.user_id, direct_chat)
         return Context(
             uow=uow,
             person=person,
@@ -224,7 +251,7 @@ class Router:
             else:
                 ctx.reply("group.go_private_unlinked", name=name)
             return
-        private = replace(ctx, chat=Chat(ctx.chat.platform, direct_chat), replies=[])
+        private = ctx.fork(chat=Chat(ctx.chat.platform, direct_chat), replies=[])
         self._run_command(private, line)
         enqueue_replies(ctx.uow, private.chat, private.replies, ctx.now())
         ctx.reply("group.moved", name=name)
@@ -258,7 +285,7 @@ class Router:
         view_spec = self._spec(spec.refreshes)
         if view_spec is None:
             return
-        view = replace(ctx, replies=[])
+        view = ctx.fork(replies=[])
         if _no_stricter(view_spec, spec):
             # The pressed command passed the same checks a moment ago, in this transaction.
             view_spec.func(view, **view_spec.parse(""))
@@ -305,6 +332,10 @@ class Router:
     def _text_for(self, sender: Sender, key: str) -> str:
         language = normalise_language(sender.language_hint, self.config.default_language)
         return self.catalogues.text(language, key)
+
+
+def _committed(answers: list[tuple[OutboxMessage, Reply]]) -> tuple[tuple[int, Reply], ...]:
+    return tuple((message.id, reply) for message, reply in answers if message.id is not None)
 
 
 def _no_stricter(view: CommandSpec, pressed: CommandSpec) -> bool:

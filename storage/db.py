@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Execution option of read-only transactions: on SQLite they need no write lock.
+READ_ONLY = "barcamp_read_only"
+
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -41,5 +47,25 @@ def _tune_sqlite(connection: Any, _record: Any) -> None:
 
 
 def _begin_immediately(connection: Any) -> None:
-    """Take the write lock at the start: writers queue (busy timeout) instead of failing."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take the write lock at the start: writers queue (busy timeout) instead of failing.
+
+    Read-only transactions begin deferred: in WAL mode they read beside the writer.
+    """
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def write_lock(engine: Engine) -> threading.RLock | None:
+    """One lock per SQLite file in this process, held by each writing transaction.
+
+    SQLite has one writer at a time anyway; waiting for it in SQLite's busy handler
+    means sleeping in steps of up to 100 ms, while this lock hands over at once. Every
+    engine on the same file shares it (the adapters open engines of their own).
+    PostgreSQL needs none.
+    """
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    key = str(Path(url.database).resolve())
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.RLock())

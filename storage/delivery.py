@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, bindparam, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -17,16 +19,58 @@ from storage.models import (
     OutboxMessage,
 )
 
+# Statements every event runs, built once (see storage/repositories.py).
+_INBOX_EVENT = select(InboxEvent).where(
+    InboxEvent.platform == bindparam("platform"), InboxEvent.external_id == bindparam("key")
+)
+_CLAIM_KEPT_EVENT = (
+    update(InboxEvent)
+    .where(
+        col(InboxEvent.platform) == bindparam("on_platform"),
+        col(InboxEvent.external_id) == bindparam("key"),
+        col(InboxEvent.handled_at).is_(None),
+    )
+    .values(handled_at=bindparam("now"))
+)
+_RELEASE = (
+    update(OutboxMessage)
+    .where(
+        col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
+        col(OutboxMessage.status) == DeliveryStatus.SENDING,
+    )
+    .values(status=DeliveryStatus.PENDING, attempts=col(OutboxMessage.attempts) - 1)
+)
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(col(OutboxMessage.id) == bindparam("message_id"))
+    .values(
+        status=DeliveryStatus.SENT,
+        sent_at=bindparam("sent"),
+        platform_message_id=bindparam("message_ref"),
+        error=None,
+    )
+)
+_IDENTITY = select(Identity).where(
+    Identity.platform == bindparam("platform"), Identity.platform_user_id == bindparam("user_id")
+)
+_CLAIM_OUTBOX = (
+    update(OutboxMessage)
+    .where(
+        col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
+        col(OutboxMessage.status) == DeliveryStatus.PENDING,
+    )
+    .values(status=DeliveryStatus.SENDING, attempts=col(OutboxMessage.attempts) + 1)
+    .returning(col(OutboxMessage.id))
+)
+
 
 class Inbox:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def _find(self, platform: str, external_id: str) -> InboxEvent | None:
-        statement = select(InboxEvent).where(
-            InboxEvent.platform == platform, InboxEvent.external_id == external_id
-        )
-        return self._session.exec(statement).first()
+        parameters = {"platform": platform, "key": external_id}
+        return self._session.exec(_INBOX_EVENT, params=parameters).first()
 
     def record(
         self, platform: str, external_id: str, payload: dict[str, Any], now: datetime
@@ -40,19 +84,51 @@ class Inbox:
         self._session.flush()
         return True
 
+    def record_new(
+        self, platform: str, events: list[tuple[str, dict[str, Any]]], now: datetime
+    ) -> set[str]:
+        """Keep a batch of raw events in one statement; the keys not kept before."""
+        if not events:
+            return set()
+        insert = postgresql_insert if self._dialect() == "postgresql" else sqlite_insert
+        statement = (
+            insert(InboxEvent)
+            .values(
+                [
+                    {
+                        "platform": platform,
+                        "external_id": key,
+                        "payload": payload,
+                        "received_at": now,
+                    }
+                    for key, payload in events
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            .returning(col(InboxEvent.external_id))
+        )
+        return set(self._session.connection().execute(statement).scalars())
+
+    def _dialect(self) -> str:
+        bind = self._session.bind
+        return bind.dialect.name if bind is not None else ""
+
     def claim(self, platform: str, external_id: str, now: datetime) -> bool:
         """Mark an event handled in the handling transaction; False if it already was.
 
-        Two processes claiming at once collide on the unique key; the loser's
-        transaction is retried and then finds the event handled.
+        Usually the adapter kept the event before, and one statement claims it. Two
+        processes claiming at once collide on the unique key (or the row lock); the
+        loser's transaction is retried and then finds the event handled.
         """
-        event = self._find(platform, external_id)
-        if event is None:
-            event = InboxEvent(platform=platform, external_id=external_id, received_at=now)
-        elif event.handled_at is not None:
+        parameters = {"on_platform": platform, "key": external_id, "now": now}
+        claimed = cast(CursorResult[Any], self._session.execute(_CLAIM_KEPT_EVENT, parameters))
+        if claimed.rowcount:
+            return True
+        if self._find(platform, external_id) is not None:
             return False
-        event.handled_at = now
-        self._session.add(event)
+        self._session.add(
+            InboxEvent(platform=platform, external_id=external_id, received_at=now, handled_at=now)
+        )
         self._session.flush()
         return True
 
@@ -69,10 +145,21 @@ class Inbox:
 class Outbox:
     def __init__(self, session: Session) -> None:
         self._session = session
+        self.added = 0  # messages queued in this unit of work
 
     def add(self, message: OutboxMessage) -> OutboxMessage:
         self._session.add(message)
+        self.added += 1
         return message
+
+    def claim(self, message_ids: list[int]) -> set[int]:
+        """Mark pending messages as being sent; the ids this caller may send.
+
+        One statement, so two senders (or processes) never both claim a message.
+        """
+        if not message_ids:
+            return set()
+        return set(self._session.execute(_CLAIM_OUTBOX, {"ids": message_ids}).scalars())
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self._session.get(OutboxMessage, message_id)
@@ -116,6 +203,17 @@ class Outbox:
             statement = statement.where(OutboxMessage.batch == batch)
         return len(self._session.exec(statement).all())
 
+    def release(self, message_ids: list[int]) -> None:
+        """Claimed messages that were not attempted after all: pending again."""
+        if message_ids:
+            self._session.connection().execute(_RELEASE, {"ids": message_ids})
+
+    def mark_sent(self, sent: list[tuple[int, str | None]], now: datetime) -> None:
+        """(message id, platform message id) of messages sent, in one statement."""
+        if sent:
+            rows = [{"message_id": m, "message_ref": p, "sent": now} for m, p in sent]
+            self._session.connection().execute(_MARK_SENT, rows)
+
     def postpone(self, message: OutboxMessage, until: datetime, error: str) -> None:
         message.status, message.not_before, message.error = DeliveryStatus.PENDING, until, error
         self._session.add(message)
@@ -141,16 +239,16 @@ class Channels:
         self._session = session
 
     def identity(self, platform: str, platform_user_id: str) -> Identity | None:
-        statement = select(Identity).where(
-            Identity.platform == platform, Identity.platform_user_id == platform_user_id
-        )
-        return self._session.exec(statement).first()
+        parameters = {"platform": platform, "user_id": platform_user_id}
+        return self._session.exec(_IDENTITY, params=parameters).first()
 
     def touch(self, platform: str, platform_user_id: str, direct_chat_id: str | None) -> None:
         """The person just wrote: reachable again, and where their direct chat is."""
         identity = self.identity(platform, platform_user_id)
-        if identity is None:
-            return
+        if identity is not None:
+            self.touch_identity(identity, direct_chat_id)
+
+    def touch_identity(self, identity: Identity, direct_chat_id: str | None) -> None:
         changed = identity.unreachable_at is not None
         identity.unreachable_at = None
         if direct_chat_id is not None and identity.direct_chat_id != direct_chat_id:

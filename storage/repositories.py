@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -26,6 +26,51 @@ from storage.models import (
     Vote,
 )
 
+# The statements every event runs, built once: building a statement costs more than
+# running it on SQLite. Values come as bound parameters.
+_PERSON_BY_IDENTITY = (
+    select(Person, Identity)
+    .join(Identity, col(Identity.person_id) == col(Person.id))
+    .where(
+        Identity.platform == bindparam("platform"),
+        Identity.platform_user_id == bindparam("user_id"),
+    )
+)
+_PERSON_LOCK = select(Person.id).where(Person.id == bindparam("person_id")).with_for_update()
+_CONSENT = select(Consent.id).where(
+    Consent.person_id == bindparam("person_id"), Consent.policy_version == bindparam("version")
+)
+_MEMBERSHIP = select(Membership).where(
+    Membership.event_id == bindparam("event_id"), Membership.person_id == bindparam("person_id")
+)
+_PROPOSAL_BY_NUMBER = select(Proposal).where(
+    Proposal.event_id == bindparam("event_id"), Proposal.number == bindparam("number")
+)
+_PROPOSALS_IN_EVENT = (
+    select(Proposal)
+    .where(Proposal.event_id == bindparam("event_id"))
+    .order_by(col(Proposal.number))
+)
+_PROPOSALS_WITH_STATUS = (
+    select(Proposal)
+    .where(
+        Proposal.event_id == bindparam("event_id"),
+        col(Proposal.status).in_(bindparam("statuses", expanding=True)),
+    )
+    .order_by(col(Proposal.number))
+)
+_TALLIES = (
+    select(Vote.proposal_id, func.count())
+    .where(col(Vote.proposal_id).in_(bindparam("proposal_ids", expanding=True)))
+    .group_by(col(Vote.proposal_id))
+)
+_VOTES_OF_PERSON = (
+    select(Vote.proposal_id)
+    .join(Proposal, col(Proposal.id) == col(Vote.proposal_id))
+    .where(Vote.person_id == bindparam("person_id"), Proposal.event_id == bindparam("event_id"))
+)
+_DIALOG = select(DialogState).where(DialogState.person_id == bindparam("person_id"))
+
 
 class People:
     def __init__(self, session: Session) -> None:
@@ -35,16 +80,21 @@ class People:
         return self._session.get(Person, person_id)
 
     def lock(self, person_id: int) -> None:
-        """Serialise a person's concurrent changes (PostgreSQL; SQLite serialises anyway)."""
-        self._session.exec(select(Person.id).where(Person.id == person_id).with_for_update())
+        """Serialise a person's concurrent changes (PostgreSQL; SQLite serialises anyway:
+        its writing transactions begin with the write lock)."""
+        bind = self._session.bind
+        if bind is None or bind.dialect.name != "sqlite":
+            self._session.exec(_PERSON_LOCK, params={"person_id": person_id})
 
     def by_identity(self, platform: str, platform_user_id: str) -> Person | None:
-        statement = (
-            select(Person)
-            .join(Identity, col(Identity.person_id) == col(Person.id))
-            .where(Identity.platform == platform, Identity.platform_user_id == platform_user_id)
-        )
-        return self._session.exec(statement).first()
+        found = self.with_identity(platform, platform_user_id)
+        return found[0] if found is not None else None
+
+    def with_identity(self, platform: str, platform_user_id: str) -> tuple[Person, Identity] | None:
+        """The person behind a platform account, with that account."""
+        parameters = {"platform": platform, "user_id": platform_user_id}
+        row = self._session.exec(_PERSON_BY_IDENTITY, params=parameters).first()
+        return (row[0], row[1]) if row is not None else None
 
     def create_with_identity(self, platform: str, platform_user_id: str, now: datetime) -> Person:
         person = Person(created_at=now)
@@ -62,10 +112,8 @@ class People:
         return list(self._session.exec(statement))
 
     def has_consent(self, person_id: int, policy_version: int) -> bool:
-        statement = select(Consent.id).where(
-            Consent.person_id == person_id, Consent.policy_version == policy_version
-        )
-        return self._session.exec(statement).first() is not None
+        parameters = {"person_id": person_id, "version": policy_version}
+        return self._session.exec(_CONSENT, params=parameters).first() is not None
 
     def give_consent(self, person_id: int, policy_version: int, now: datetime) -> None:
         if not self.has_consent(person_id, policy_version):
@@ -137,10 +185,8 @@ class Events:
         return event
 
     def membership(self, event_id: int, person_id: int) -> Membership | None:
-        statement = select(Membership).where(
-            Membership.event_id == event_id, Membership.person_id == person_id
-        )
-        return self._session.exec(statement).first()
+        parameters = {"event_id": event_id, "person_id": person_id}
+        return self._session.exec(_MEMBERSHIP, params=parameters).first()
 
     def join(self, event_id: int, person_id: int, role: Role, now: datetime) -> Membership:
         membership = self.membership(event_id, person_id)
@@ -197,14 +243,14 @@ class Proposals:
         return proposal
 
     def by_number(self, event_id: int, number: int) -> Proposal | None:
-        statement = select(Proposal).where(Proposal.event_id == event_id, Proposal.number == number)
-        return self._session.exec(statement).first()
+        parameters = {"event_id": event_id, "number": number}
+        return self._session.exec(_PROPOSAL_BY_NUMBER, params=parameters).first()
 
     def in_event(self, event_id: int, *statuses: ProposalStatus) -> list[Proposal]:
-        statement = select(Proposal).where(Proposal.event_id == event_id)
         if statuses:
-            statement = statement.where(col(Proposal.status).in_(statuses))
-        return list(self._session.exec(statement.order_by(col(Proposal.number))))
+            parameters = {"event_id": event_id, "statuses": list(statuses)}
+            return list(self._session.exec(_PROPOSALS_WITH_STATUS, params=parameters))
+        return list(self._session.exec(_PROPOSALS_IN_EVENT, params={"event_id": event_id}))
 
     def by_proposer(self, event_id: int, person_id: int) -> list[Proposal]:
         statement = (
@@ -217,12 +263,8 @@ class Proposals:
     def tallies(self, proposals: Iterable[Proposal]) -> dict[int, int]:
         """Votes per proposal id, anonymous ones included; never who voted."""
         by_id = {p.id: p for p in proposals if p.id is not None}
-        statement = (
-            select(Vote.proposal_id, func.count())
-            .where(col(Vote.proposal_id).in_(by_id))
-            .group_by(col(Vote.proposal_id))
-        )
-        counted = dict(self._session.exec(statement).all())
+        parameters = {"proposal_ids": list(by_id)}
+        counted = dict(self._session.exec(_TALLIES, params=parameters).all())
         return {pid: counted.get(pid, 0) + p.anonymous_votes for pid, p in by_id.items()}
 
 
@@ -232,12 +274,8 @@ class Votes:
 
     def of_person(self, event_id: int, person_id: int) -> set[int]:
         """Proposal ids this person voted for in the event (shown only to that person)."""
-        statement = (
-            select(Vote.proposal_id)
-            .join(Proposal, col(Proposal.id) == col(Vote.proposal_id))
-            .where(Vote.person_id == person_id, Proposal.event_id == event_id)
-        )
-        return set(self._session.exec(statement))
+        parameters = {"person_id": person_id, "event_id": event_id}
+        return set(self._session.exec(_VOTES_OF_PERSON, params=parameters))
 
     def add(self, proposal_id: int, person_id: int, now: datetime) -> None:
         self._session.add(Vote(proposal_id=proposal_id, person_id=person_id, created_at=now))
@@ -255,8 +293,7 @@ class Dialogs:
         self._session = session
 
     def get(self, person_id: int) -> DialogState | None:
-        statement = select(DialogState).where(DialogState.person_id == person_id)
-        return self._session.exec(statement).first()
+        return self._session.exec(_DIALOG, params={"person_id": person_id}).first()
 
     def save(
         self, person_id: int, name: str, step: str, data: dict[str, Any], now: datetime

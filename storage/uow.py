@@ -8,13 +8,18 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from storage.db import READ_ONLY, write_lock
 from storage.delivery import Channels, Inbox, Outbox
 from storage.grid import Grid, Schedule
 from storage.repositories import Dialogs, Events, People, Proposals, Votes
 
 
 class UnitOfWork:
-    """Commits when the block ends normally, rolls back when it raises."""
+    """Commits when the block ends normally, rolls back when it raises.
+
+    `read_only=True` is for looking only: on SQLite it neither waits for nor blocks
+    writers (what it writes anyway is still committed, without the write lock's order).
+    """
 
     session: Session
     people: People
@@ -28,11 +33,22 @@ class UnitOfWork:
     grid: Grid
     schedule: Schedule
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
+        self._lock = None if read_only else write_lock(engine)
 
     def __enter__(self) -> Self:
-        self.session = Session(self._engine, expire_on_commit=False)
+        if self._lock is not None:
+            self._lock.acquire()
+        try:
+            self.session = Session(self._engine, expire_on_commit=False)
+            if self._read_only:
+                self.session.connection(execution_options={READ_ONLY: True})
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self.people = People(self.session)
         self.events = Events(self.session)
         self.proposals = Proposals(self.session)
@@ -58,14 +74,19 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+            if self._lock is not None:
+                self._lock.release()
 
     def flush(self) -> None:
         self.session.flush()
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, read_only: bool = False) -> UnitOfWork: ...
 
 
 def unit_of_work_factory(engine: Engine) -> UnitOfWorkFactory:
-    return lambda: UnitOfWork(engine)
+    def make(read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, read_only)
+
+    return make

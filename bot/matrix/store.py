@@ -39,7 +39,7 @@ class MatrixStore:
     # -- small state ------------------------------------------------------------------
 
     def get(self, key: str) -> str | None:
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             return uow.channels.get_state(PLATFORM, key)
 
     def put(self, key: str, value: str) -> None:
@@ -62,7 +62,7 @@ class MatrixStore:
             return uow.inbox.record(PLATFORM, event_id, payload, self.clock.now())
 
     def payload_of(self, event_id: str) -> dict[str, Any] | None:
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             statement = select(InboxEvent.payload).where(
                 InboxEvent.platform == PLATFORM, InboxEvent.external_id == event_id
             )
@@ -75,7 +75,7 @@ class MatrixStore:
             return uow.inbox.claim(PLATFORM, event_id, self.clock.now())
 
     def pending(self, limit: int = 100) -> list[tuple[str, dict[str, Any]]]:
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             return [
                 (event.external_id, event.payload or {})
                 for event in uow.inbox.unhandled(PLATFORM, limit)
@@ -105,7 +105,7 @@ class MatrixStore:
                     )
 
     def shown_in(self, room_id: str, event_id: str, kind: str) -> int | None:
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             statement = select(MessageRef.object_id).where(
                 MessageRef.platform == PLATFORM,
                 MessageRef.chat_id == room_id,
@@ -120,7 +120,7 @@ class MatrixStore:
         `/vote N` works on the active event; a reaction on an older list of another
         event must not vote for whatever has number N there.
         """
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             statement = (
                 select(Proposal.number)
                 .join(Person, col(Person.active_event_id) == col(Proposal.event_id))
@@ -136,7 +136,7 @@ class MatrixStore:
     # -- people -------------------------------------------------------------------------
 
     def direct_chat_of(self, user_id: str) -> str | None:
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             identity = uow.channels.identity(PLATFORM, user_id)
             return identity.direct_chat_id if identity is not None else None
 

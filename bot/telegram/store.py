@@ -46,19 +46,15 @@ class TelegramStore:
         The same transaction forgets the raw content of updates handled since the last
         batch: once handled, only the update id is needed (to refuse it a second time).
         """
-        now = self.clock.now()
-        kept = []
+        batch = [(external_id(int(update["update_id"])), update) for update in updates]
         with self.uow_factory() as uow:
             self._scrub(uow.session, list(handled))
-            for update in updates:
-                key = external_id(int(update["update_id"]))
-                if uow.inbox.record(PLATFORM, key, update, now):
-                    kept.append(StoredUpdate(key, update))
-        return kept
+            new = uow.inbox.record_new(PLATFORM, batch, self.clock.now())
+        return [StoredUpdate(key, update) for key, update in batch if key in new]
 
     def unhandled(self, limit: int = 100_000) -> list[StoredUpdate]:
         """Updates kept but not handled, e.g. because the process was killed; oldest first."""
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             return [
                 StoredUpdate(event.external_id, event.payload)
                 for event in uow.inbox.unhandled(PLATFORM, limit)
@@ -110,7 +106,7 @@ class TelegramStore:
                 uow.channels.set_state(PLATFORM, key, value, self.clock.now())
 
     def recall(self, key: str) -> str | None:
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             return uow.channels.get_state(PLATFORM, key)
 
     # -- the team's command menus ------------------------------------------------------------
@@ -129,5 +125,5 @@ class TelegramStore:
             )
             .distinct()
         )
-        with self.uow_factory() as uow:
+        with self.uow_factory(read_only=True) as uow:
             return [(str(chat), language) for chat, language in uow.session.exec(statement)]
