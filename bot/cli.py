@@ -17,7 +17,7 @@ import typer
 
 from bot.bootstrap import bootstrap
 from bot.demo import MAX_SESSIONS, DemoSize, run_demo
-from bot.runtime import build_adapters, build_services, run_bot
+from bot.runtime import build_adapters, build_services, freeze_startup_heap, run_bot
 from bot.settings import Settings, SettingsError, load_settings
 from handlers.camps import CampInput, create_camp
 from handlers.exports import check_format, export_event
@@ -79,7 +79,11 @@ def run() -> None:
     except ImportError as error:  # a platform package that is not installed
         typer.echo(f"Cannot start an adapter: {error}", err=True)
         raise typer.Exit(2) from None
-    asyncio.run(run_bot(bootstrap(settings), adapters, build_services(settings)))
+    application = bootstrap(settings)
+    services = build_services(settings)
+    freeze_startup_heap()
+    if not asyncio.run(run_bot(application, adapters, services)):
+        raise typer.Exit(1)  # an adapter failed: a supervisor should restart us
 
 
 @db_app.command("upgrade")

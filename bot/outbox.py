@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.adapter import Adapter, RetryAfter, Unreachable
 from bot.group_commit import GroupCommit
@@ -81,8 +81,9 @@ class OutboxSender:
         while True:
             self._wake.clear()  # before flushing, so a wake during the flush is not lost
             await self.flush()
+            idle = await self._idle_seconds()  # first: a cancel here leaves no coroutine behind
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=await self._idle_seconds())
+                await asyncio.wait_for(self._wake.wait(), timeout=idle)
 
     def paused(self, platform: str) -> bool:
         """A platform asked us to wait (429): nothing is sent to it until then."""
@@ -161,8 +162,11 @@ class OutboxSender:
                 return 0
             message_id = await adapter.send(chat_id, delivery.reply, delivery.id)
         except RetryAfter as wait:
+            # The pause and the message's new time start at the same moment: when the
+            # pause ends the message is due, and the chat's next one cannot overtake it.
             self._paused_until[platform] = asyncio.get_running_loop().time() + wait.seconds
-            await asyncio.to_thread(self._postpone, delivery.id, wait.seconds, str(wait))
+            until = self.clock.now() + timedelta(seconds=wait.seconds)
+            await asyncio.to_thread(self._postpone, delivery.id, until, str(wait))
             return 0
         except Unreachable as gone:
             await asyncio.to_thread(self._unreachable, platform, delivery, str(gone))
@@ -223,13 +227,13 @@ class OutboxSender:
                         )
                     )
 
-    def _postpone(self, message_id: int, seconds: float, error: str) -> None:
+    def _postpone(self, message_id: int, until: datetime, error: str) -> None:
         with self.uow_factory() as uow:
             message = uow.outbox.get(message_id)
             if message is not None:
                 # A 429 is not a failed attempt: the platform simply said "later".
                 message.attempts = max(0, message.attempts - 1)
-                uow.outbox.postpone(message, self.clock.now() + timedelta(seconds=seconds), error)
+                uow.outbox.postpone(message, until, error)
 
     def _failed_attempt(self, message_id: int, error: str) -> None:
         with self.uow_factory() as uow:

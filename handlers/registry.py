@@ -1,7 +1,11 @@
 """Commands as decorated functions with typed arguments; dialogs as named steps.
 
-    @command("vote", event=True)
+    @command("vote", event=True, private=True, refreshes="sessions")
     def vote(ctx: Context, numbers: list[int]) -> None: ...
+
+`private`: a personal step (ballot, dialog, one's own data); asked in a group chat, it
+happens in the person's private chat. `refreshes`: a press of the command's button
+re-renders the view it sits on (a vote pressed on the ballot updates the ballot).
 
 The signature is the argument grammar: `int`, `str` (one word), `list[int]` (one or
 more numbers), `Literal[...]` (a choice), `Text` (the rest of the line), and any of
@@ -115,7 +119,7 @@ class Registry:
         consent: bool = True,
         event: bool = False,
         hidden: bool = False,
-        private: bool | None = None,
+        private: bool = False,
         refreshes: str | None = None,
     ) -> Callable[[CommandFunc], CommandFunc]:
         def register(func: CommandFunc) -> CommandFunc:
@@ -129,8 +133,8 @@ class Registry:
                 consent,
                 event or bool(roles),
                 hidden,
-                name in PERSONAL_COMMANDS if private is None else private,
-                refreshes or VIEW_REFRESHES.get(name),
+                private,
+                refreshes,
             )
             return func
 
@@ -152,16 +156,6 @@ class Registry:
             if spec.roles is None or (role is not None and role in spec.roles):
                 yield spec
 
-
-# Personal steps (ballots, dialogs, one's own data) of the commands registered without
-# `private=`: asked in a group chat, they happen in the person's private chat.
-PERSONAL_COMMANDS = frozenset(
-    {"start", "consent", "join", "use", "propose", "sessions", "vote", "mine", "language"}
-    | {"forgetme", "cancel", "newcamp", "queue", "help", "privacy"}
-)
-# Buttons that re-render the view they sit on, for commands registered without `refreshes=`:
-# a vote pressed on the ballot updates the ballot.
-VIEW_REFRESHES = {"vote": "sessions"}
 
 registry = Registry()
 command = registry.command

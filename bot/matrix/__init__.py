@@ -9,7 +9,6 @@ key store), `sync` and `inbound` (events in, each once), `sending` (transaction 
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 from bot.matrix.adapter import MatrixAdapter
@@ -18,7 +17,7 @@ from bot.settings import Settings
 from storage.db import make_engine
 from storage.uow import unit_of_work_factory
 
-__all__ = ["MatrixAdapter", "MatrixConfig", "config_from", "freeze_startup_heap", "from_settings"]
+__all__ = ["MatrixAdapter", "MatrixConfig", "config_from", "from_settings"]
 
 
 def config_from(settings: Settings) -> MatrixConfig:
@@ -42,23 +41,7 @@ def config_from(settings: Settings) -> MatrixConfig:
 def from_settings(settings: Settings) -> MatrixAdapter:
     """The adapter with its own connection to the shared store (migrated by the runtime)."""
     engine = make_engine(settings.database_url)
-    adapter = MatrixAdapter(config_from(settings), unit_of_work_factory(engine))
-    freeze_startup_heap()
-    return adapter
-
-
-def freeze_startup_heap() -> None:
-    """Keeps what lives as long as the bot process out of the collector's full passes.
-
-    The imports (the planner's solver among them), the catalogues and the store's
-    metadata make the heap large, and a full pass over it took tens of milliseconds in the
-    middle of an answer: with this, the p95 of bench/matrix_roundtrip.py fell from about
-    110 ms to 90-108 ms (target: 1.25 times the bare nio bot). It is called where the
-    runtime builds the adapter, so test processes that build adapters directly keep their
-    normal garbage collection.
-    """
-    gc.collect()
-    gc.freeze()
+    return MatrixAdapter(config_from(settings), unit_of_work_factory(engine))
 
 
 def _secret(value: object) -> str | None:

@@ -6,7 +6,7 @@ from handlers.context import Context
 from handlers.registry import command
 
 
-@command("cancel")
+@command("cancel", private=True)
 def cancel(ctx: Context) -> None:
     left = ctx.uow.dialogs.clear(ctx.person_id)
     ctx.reply("cancel.done" if left else "cancel.nothing")

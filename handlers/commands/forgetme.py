@@ -8,7 +8,7 @@ from handlers.context import Context
 from handlers.registry import command
 
 
-@command("forgetme", consent=False)
+@command("forgetme", consent=False, private=True)
 def forgetme(ctx: Context, confirm: Literal["confirm"] | None) -> None:
     if confirm is None:
         button = ctx.button("forgetme.confirm_button", "forgetme confirm")

@@ -6,7 +6,7 @@ from handlers.context import Context
 from handlers.registry import command, registry
 
 
-@command("help", consent=False)
+@command("help", consent=False, private=True)
 def help_(ctx: Context) -> None:
     consented = ctx.consented
     lines = [ctx.t("help.header")]

@@ -8,7 +8,7 @@ from handlers.registry import command
 from storage.models import Role
 
 
-@command("join")
+@command("join", private=True)
 def join(ctx: Context, code: str) -> None:
     join_event(ctx, code)
 

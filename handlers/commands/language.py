@@ -10,7 +10,7 @@ from handlers.messages import Button
 from handlers.registry import command
 
 
-@command("language", consent=False)
+@command("language", consent=False, private=True)
 def language(ctx: Context, code: Literal["de", "en"] | None) -> None:
     if code is None:
         buttons = tuple(

@@ -12,7 +12,7 @@ from handlers.registry import command
 from storage.models import ProposalStatus
 
 
-@command("mine", event=True)
+@command("mine", event=True, private=True)
 def mine(ctx: Context, variant: Literal["ics"] | None) -> None:
     event = ctx.require_event()
     assert event.id is not None

@@ -11,7 +11,7 @@ from storage.models import Proposal, ProposalStatus
 REASON_MAX = 300
 
 
-@command("queue", roles=STAFF)
+@command("queue", roles=STAFF, private=True)
 def queue(ctx: Context) -> None:
     waiting = ctx.uow.proposals.in_event(ctx.event_id(), ProposalStatus.SUBMITTED)
     if not waiting:

@@ -24,7 +24,7 @@ from handlers.validation import (
 dialog = registry.dialog("newcamp")
 
 
-@command("newcamp")
+@command("newcamp", private=True)
 def newcamp(ctx: Context) -> None:
     ctx.start_dialog("newcamp", "name")
     ctx.reply("newcamp.ask_name")

@@ -6,6 +6,6 @@ from handlers.context import Context
 from handlers.registry import command
 
 
-@command("privacy", consent=False)
+@command("privacy", consent=False, private=True)
 def privacy(ctx: Context) -> None:
     ctx.reply("privacy.notice")

@@ -12,7 +12,7 @@ from storage.models import Proposal, ProposalStatus
 dialog = registry.dialog("propose")
 
 
-@command("propose", event=True)
+@command("propose", event=True, private=True)
 def propose(ctx: Context, text: Text | None) -> None:
     if not text:
         ctx.start_dialog("propose", "title")

@@ -10,7 +10,7 @@ from storage.models import Event, Proposal, ProposalStatus
 BUTTON_TITLE_MAX = 28
 
 
-@command("sessions", event=True)
+@command("sessions", event=True, private=True)
 def sessions(ctx: Context) -> None:
     event = ctx.require_event()
     assert event.id is not None

@@ -13,7 +13,7 @@ from handlers.validation import clean_text
 NAME_MAX = 64
 
 
-@command("start", consent=False)
+@command("start", consent=False, private=True)
 def start(ctx: Context, payload: str | None) -> None:
     if ctx.consented:
         if payload:
@@ -41,7 +41,7 @@ def show_consent(ctx: Context, language: str, payload: str | None) -> None:
     )
 
 
-@command("consent", consent=False, hidden=True)
+@command("consent", consent=False, hidden=True, private=True)
 def consent(ctx: Context, language: str | None, payload: str | None) -> None:
     """Pressed on the consent button: from now on we keep name and language."""
     chosen = language if language in LANGUAGES else ctx.language

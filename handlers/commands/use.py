@@ -8,7 +8,7 @@ from handlers.messages import Button
 from handlers.registry import command
 
 
-@command("use")
+@command("use", private=True)
 def use(ctx: Context, code: str | None) -> None:
     memberships = ctx.uow.events.memberships_of(ctx.person_id)
     if not memberships:

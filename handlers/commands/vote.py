@@ -8,7 +8,7 @@ from handlers.registry import command
 from storage.models import Proposal, ProposalStatus
 
 
-@command("vote", event=True)
+@command("vote", event=True, private=True, refreshes="sessions")
 def vote(ctx: Context, numbers: list[int]) -> None:
     event = ctx.require_event()
     assert event.id is not None

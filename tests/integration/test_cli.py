@@ -15,6 +15,7 @@ from storage.db import make_engine
 from storage.migrate import current_revision, head_revision
 from storage.models import Event, Membership, Role, Room, Slot
 from storage.uow import UnitOfWork
+from tests.support.telegram_api import serve_in_thread
 
 CAMP_TOML = """
 name = "Jugend-BarCamp Musterstadt"
@@ -157,3 +158,18 @@ def test_settings_come_from_a_dotenv_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "is set up" in result.stdout
+
+
+def test_run_exits_with_an_error_when_an_adapter_fails(tmp_path: Path) -> None:
+    """A wrong bot token stops the Telegram adapter: the process must not exit 0, so a
+    supervisor (systemd, Docker) sees the failure and the operator reads why."""
+    with serve_in_thread() as server:
+        result = cli(
+            tmp_path,
+            "run",
+            BARCAMP_TELEGRAM_TOKEN="123456:not-a-known-token",
+            BARCAMP_TELEGRAM_API_URL=server.url,
+        )
+    assert result.returncode == 1
+    assert "adapter telegram stopped" in result.stderr
+    assert "Traceback" in result.stderr  # the log line carries the cause for the operator
