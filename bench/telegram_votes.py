@@ -6,7 +6,8 @@ until the ballot shows the answer (the edit), then presses the next one; everyon
 The same run measures a bare python-telegram-bot Application (default settings) that
 answers the same presses with the same two API calls (answerCallbackQuery and
 editMessageText) and no logic and no store. Both bots run in their own process
-(``barcamp-bot run`` for ours, on SQLite), the server and the people in this one.
+(``barcamp-bot run`` for ours, on SQLite), the server and the people in this one; the
+presses come in alternating rounds (``--rounds``), first to the bare bot, then to ours.
 Target: our throughput at least 0.8 of the bare one, and every vote committed. The last
 line is JSON with ``ours_per_s``, ``baseline_per_s``, ``ratio``, ``p95_ms`` and
 ``baseline_p95_ms``.
@@ -54,6 +55,13 @@ class Run:
     def per_second(self) -> float:
         return self.presses / self.seconds
 
+    def plus(self, other: Run) -> Run:
+        return Run(
+            self.seconds + other.seconds,
+            self.latencies + other.latencies,
+            self.presses + other.presses,
+        )
+
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
@@ -63,7 +71,7 @@ class Answers:
     """Which ballot (chat) was last edited when: the server tells us from its own thread."""
 
     def __init__(self, tg: BotAccount, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+        self.tg, self.loop = tg, loop
         self.events: dict[int, asyncio.Event] = {}
         original = tg.handle
 
@@ -82,10 +90,9 @@ class Answers:
 
 
 async def press_all(
-    tg: BotAccount, people: list[TgUser], presses: dict[int, list[int]], ballots: dict[int, int]
+    answers: Answers, people: list[TgUser], presses: dict[int, list[int]], ballots: dict[int, int]
 ) -> Run:
-    answers = Answers(tg, asyncio.get_running_loop())
-    latencies: list[float] = []
+    tg, latencies = answers.tg, []
     for user in people:
         answers.events[user.id] = asyncio.Event()
 
@@ -141,27 +148,32 @@ async def bot_process(
 
 
 async def measure(
-    server: TelegramApiServer, people_count: int, presses_each: int, folder: Path
+    server: TelegramApiServer, people_count: int, presses_each: int, rounds: int, folder: Path
 ) -> tuple[Run, Run, bool]:
+    """Both bots run side by side; the people press in alternating rounds (bare bot, our
+    bot, bare bot, ...), so a change in the machine's load meets both alike."""
     chosen = random.Random(5)
     people = [TgUser(80_000 + n, f"Teen {n}") for n in range(people_count)]
     presses = {u.id: [chosen.randint(1, PROPOSALS) for _ in range(presses_each)] for u in people}
 
     bare = server.add_account("777001:bare-baseline-token", "bare_bot")
-    ballots = await post_ballots(bare, people)
+    bare_ballots = await post_ballots(bare, people)
     bare_start = asyncio.create_subprocess_exec(
         sys.executable, "-c", BARE_BOT, server.url, bare.token, stderr=asyncio.subprocess.DEVNULL
     )
-    async with bot_process(bare, bare_start):
-        baseline = await press_all(bare, people, presses, ballots)
-
     ours_account = server.account
     database_url = f"sqlite:///{folder / 'bench.sqlite3'}"
     person_ids = seed_voting_camp(database_url, ours_account, people)
-    ballots = await post_ballots(ours_account, people)
+    our_ballots = await post_ballots(ours_account, people)
     ours_start = start_bot_process(ours_account, database_url, folder / "bot.log")
-    async with bot_process(ours_account, ours_start):
-        ours = await press_all(ours_account, people, presses, ballots)
+    baseline, ours = Run(0.0, [], 0), Run(0.0, [], 0)
+    loop = asyncio.get_running_loop()
+    bare_answers, our_answers = Answers(bare, loop), Answers(ours_account, loop)
+    async with bot_process(bare, bare_start), bot_process(ours_account, ours_start):
+        for part in range(rounds):
+            chunk = {user: numbers[part::rounds] for user, numbers in presses.items()}
+            baseline = baseline.plus(await press_all(bare_answers, people, chunk, bare_ballots))
+            ours = ours.plus(await press_all(our_answers, people, chunk, our_ballots))
     pressed = [(user_id, number) for user_id, numbers in presses.items() for number in numbers]
     return ours, baseline, stored_votes(database_url) == expected_votes(pressed, person_ids)
 
@@ -190,10 +202,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--presses", type=int, default=10, help="presses per person")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per bot")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, serve_in_thread() as server:
         ours, baseline, committed = asyncio.run(
-            measure(server, arguments.people, arguments.presses, Path(folder))
+            measure(server, arguments.people, arguments.presses, arguments.rounds, Path(folder))
         )
     print(json.dumps(report(ours, baseline, committed)))
 
