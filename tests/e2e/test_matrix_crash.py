@@ -17,7 +17,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,26 +25,19 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from handlers.announcements import announce_to_event
-from handlers.camps import CampInput, create_camp
 from handlers.config import CoreConfig
 from handlers.i18n import catalogues
-from handlers.validation import RoomInput, slots
 from storage.db import make_engine
 from storage.models import DeliveryStatus, OutboxMessage, Proposal
 from storage.uow import UnitOfWork
-from tests.support.matrix_bot import PICKLE_KEY, Young, consented, t, wait_until
-from tests.support.synapse import (
-    RegisteredUser,
-    SynapseClients,
-    SynapseServer,
-    synapse,  # noqa: F401  (fixture)
-    synapse_clients,  # noqa: F401  (fixture)
-)
+from tests.support.matrix_bot import PICKLE_KEY, Young, camp_of, consented, t, wait_until
+from tests.support.synapse import RegisteredUser, SynapseClients, SynapseServer
 
 pytestmark = pytest.mark.e2e
 
 COMMANDS = 300
 KILL_AFTER = 100
+CAMP = "Crash-Camp"
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -90,7 +83,7 @@ class BotProcess:
 
 
 @pytest.fixture
-def bot_process(synapse: SynapseServer, tmp_path: Path) -> Iterator[BotProcess]:  # noqa: F811
+def bot_process(synapse: SynapseServer, tmp_path: Path) -> Iterator[BotProcess]:
     process = BotProcess(synapse, synapse.register_user(), tmp_path)
     process.environment["PYTHONPATH"] = str(REPO)
     try:
@@ -112,26 +105,12 @@ def delivered_into(engine: Engine, room_id: str) -> int:
         return int(uow.session.exec(statement).one())
 
 
-def camp_for(engine: Engine, user_id: str) -> int:
-    day = date(2027, 6, 13)
-    camp = CampInput(
-        "Crash-Camp", day, "Jugendhaus", [RoomInput("Aula", 60)], slots("10:00-10:45", day)
-    )
-    with UnitOfWork(engine) as uow:
-        person = uow.people.by_identity("matrix", user_id)
-        assert person is not None
-        assert person.id is not None
-        event = create_camp(uow, camp, [person.id], datetime.now(UTC))
-        assert event.id is not None
-        return event.id
-
-
 def announce(engine: Engine, event_id: int, texts: list[str]) -> list[str]:
     """Announcements queued as `/announce` queues them; the texts as the room gets them."""
     with UnitOfWork(engine) as uow:
         for text in texts:
             announce_to_event(uow, event_id, text, datetime.now(UTC), catalogues(), CoreConfig())
-    return [t("announce.message", name="Crash-Camp", text=text) for text in texts]
+    return [t("announce.message", name=CAMP, text=text) for text in texts]
 
 
 async def linked_room(orga: Young) -> str:
@@ -143,7 +122,7 @@ async def linked_room(orga: Young) -> str:
 
 
 async def test_sigkill_during_300_commands_and_paced_announcements(
-    synapse_clients: SynapseClients,  # noqa: F811
+    synapse_clients: SynapseClients,
     bot_process: BotProcess,
 ) -> None:
     bot_process.environment["BARCAMP_MATRIX_ROOM_MESSAGES_PER_SECOND"] = "2"  # bursts of 4
@@ -153,7 +132,8 @@ async def test_sigkill_during_300_commands_and_paced_announcements(
     try:
         dm = await consented(orga)
         engine = make_engine(bot_process.environment["BARCAMP_DATABASE_URL"])
-        event_id = camp_for(engine, orga.user_id)
+        event_id = camp_of(engine, orga.user_id, CAMP).id
+        assert event_id is not None
         room = await linked_room(orga)
 
         async def send_all() -> None:

@@ -7,7 +7,6 @@ Telegram and the other way round (a 👍 on Matrix), and every vote counts once.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,20 +15,14 @@ import pytest
 from sqlmodel import select
 
 from bot.bootstrap import bootstrap
-from bot.runtime import run_bot
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.options import TelegramOptions
 from bot.telegram.store import TelegramStore
 from handlers.i18n import catalogues
 from storage.models import Proposal
 from storage.uow import UnitOfWork
-from tests.support.matrix_bot import Young, consented, matrix_adapter, t, wait_until
-from tests.support.synapse import (
-    SynapseClients,
-    SynapseServer,
-    synapse,  # noqa: F401  (fixture)
-    synapse_clients,  # noqa: F401  (fixture)
-)
+from tests.support.matrix_bot import Young, consented, start_matrix_bot, t
+from tests.support.synapse import SynapseClients, SynapseServer
 from tests.support.telegram_api import (
     BotAccount,
     telegram_api_fixture,  # noqa: F401 (fixture)
@@ -61,17 +54,11 @@ async def both_platforms(
         TelegramStore(app.uow_factory, app.clock),
         limits=QUICK_LIMITS,
     )
-    account = server.register_user()
-    matrix = matrix_adapter(server, folder, account, app)
-    task = asyncio.create_task(run_bot(app, {"telegram": telegram, "matrix": matrix}))
+    matrix = await start_matrix_bot(server, folder, app=app, others={"telegram": telegram})
     try:
-        await wait_until(lambda: matrix.ready or task.done(), "the Matrix side logs in")
-        assert not task.done()
-        yield RunningBot(app, telegram, task), account.user_id
+        yield RunningBot(app, telegram, matrix.task), matrix.user_id
     finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        app.engine.dispose()
+        await matrix.stop()
 
 
 def tally(bot: RunningBot, title: str) -> int:
@@ -82,8 +69,8 @@ def tally(bot: RunningBot, title: str) -> int:
 
 async def test_a_camp_on_telegram_and_matrix_counts_every_vote_once(
     telegram_api: BotAccount,
-    synapse: SynapseServer,  # noqa: F811
-    synapse_clients: SynapseClients,  # noqa: F811
+    synapse: SynapseServer,
+    synapse_clients: SynapseClients,
     tmp_path: Path,
 ) -> None:
     async with both_platforms(telegram_api, synapse, tmp_path) as (bot, matrix_bot_id):

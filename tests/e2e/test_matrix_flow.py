@@ -6,20 +6,12 @@ on a proposal message (and taking it back), all in end-to-end encrypted direct c
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
 
 from storage.models import Event, Vote
 from storage.uow import UnitOfWork
-from tests.support.matrix_bot import MatrixBot, Young, consented, start_matrix_bot, t
-from tests.support.synapse import (
-    SynapseClients,
-    SynapseServer,
-    synapse,  # noqa: F401  (fixture)
-    synapse_clients,  # noqa: F401  (fixture)
-)
+from tests.support.matrix_bot import MatrixBot, NewYoung, Young, consented, t
 
 pytestmark = pytest.mark.e2e
 
@@ -46,48 +38,41 @@ def join_code(bot: MatrixBot) -> str:
 
 
 async def test_invite_start_join_propose_vote_and_vote_by_reaction(
-    synapse: SynapseServer,  # noqa: F811
-    synapse_clients: SynapseClients,  # noqa: F811
-    tmp_path: Path,
+    matrix_bot: MatrixBot, young: NewYoung
 ) -> None:
-    bot = await start_matrix_bot(synapse, tmp_path)
-    try:
-        orga = Young(synapse_clients.new("orga", encrypted=True), bot.user_id)
-        ana = Young(synapse_clients.new("ana", encrypted=True), bot.user_id)
-        orga_room = await consented(orga)
-        await new_camp(orga, orga_room)
-        code = join_code(bot)
-        await orga.say(orga_room, "!propose Kunst & Musik | Graffiti an der Schule")
-        assert "Kunst & Musik" in (await orga.replies(orga_room))[0]
+    orga, ana = young("orga", encrypted=True), young("ana", encrypted=True)
+    orga_room = await consented(orga)
+    await new_camp(orga, orga_room)
+    code = join_code(matrix_bot)
+    await orga.say(orga_room, "!propose Kunst & Musik | Graffiti an der Schule")
+    assert "Kunst & Musik" in (await orga.replies(orga_room))[0]
 
-        ana_room = await consented(ana)
-        await ana.say(ana_room, f"/join {code}")  # `/cmd` works too when it arrives
-        assert await ana.replies(ana_room) == [t("join.done", name=CAMP)]
-        await ana.say(ana_room, "!propose Skatepark am See")
-        await ana.replies(ana_room)
-        await orga.say(orga_room, "!approve 2")
-        await orga.replies(orga_room)
-        assert "Skatepark am See" in (await ana.replies(ana_room))[0]  # told of the approval
+    ana_room = await consented(ana)
+    await ana.say(ana_room, f"/join {code}")  # `/cmd` works too when it arrives
+    assert await ana.replies(ana_room) == [t("join.done", name=CAMP)]
+    await ana.say(ana_room, "!propose Skatepark am See")
+    await ana.replies(ana_room)
+    await orga.say(orga_room, "!approve 2")
+    await orga.replies(orga_room)
+    assert "Skatepark am See" in (await ana.replies(ana_room))[0]  # told of the approval
 
-        await ana.say(ana_room, "!sessions")
-        header, first, second, footer = await ana.next_events(ana_room, 4)
-        assert "👍" in header.body
-        assert first.body == "1. Kunst & Musik (0 Stimmen)\n👍 · !vote 1"
-        assert "Kunst &amp; Musik" in first.formatted_body
-        assert second.body.endswith("!vote 2")
-        assert t("vote.budget", used=0, budget=5) == footer.body
+    await ana.say(ana_room, "!sessions")
+    header, first, second, footer = await ana.next_events(ana_room, 4)
+    assert "👍" in header.body
+    assert first.body == "1. Kunst & Musik (0 Stimmen)\n👍 · !vote 1"
+    assert "Kunst &amp; Musik" in first.formatted_body
+    assert second.body.endswith("!vote 2")
+    assert t("vote.budget", used=0, budget=5) == footer.body
 
-        await ana.say(ana_room, "!vote 1")
-        assert t("vote.budget", used=1, budget=5) in (await ana.replies(ana_room))[0]
-        reaction = await ana.react(ana_room, second.event_id)
-        voted = (await ana.replies(ana_room))[0]
-        assert t("vote.added", number=2, title="Skatepark am See") in voted
-        assert t("vote.budget", used=2, budget=5) in voted
-        await ana.client.room_redact(ana_room, reaction)
-        taken_back = (await ana.replies(ana_room))[0]
-        assert t("vote.removed", number=2, title="Skatepark am See") in taken_back
+    await ana.say(ana_room, "!vote 1")
+    assert t("vote.budget", used=1, budget=5) in (await ana.replies(ana_room))[0]
+    reaction = await ana.react(ana_room, second.event_id)
+    voted = (await ana.replies(ana_room))[0]
+    assert t("vote.added", number=2, title="Skatepark am See") in voted
+    assert t("vote.budget", used=2, budget=5) in voted
+    await ana.client.room_redact(ana_room, reaction)
+    taken_back = (await ana.replies(ana_room))[0]
+    assert t("vote.removed", number=2, title="Skatepark am See") in taken_back
 
-        with UnitOfWork(bot.app.engine) as uow:
-            assert len(uow.session.exec(select(Vote)).all()) == 1
-    finally:
-        await bot.stop()
+    with UnitOfWork(matrix_bot.app.engine) as uow:
+        assert len(uow.session.exec(select(Vote)).all()) == 1

@@ -10,7 +10,6 @@ servers that are not allowed are declined.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import nio  # type: ignore[import-untyped, unused-ignore]
 import pytest
@@ -20,19 +19,15 @@ from storage.models import PollAnswer, Role
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import (
     MatrixBot,
+    NewYoung,
+    StartBot,
     Young,
     camp_of,
     consented,
-    start_matrix_bot,
     t,
     wait_until,
 )
-from tests.support.synapse import (
-    SynapseClients,
-    SynapseServer,
-    synapse,  # noqa: F401  (fixture)
-    synapse_clients,  # noqa: F401  (fixture)
-)
+from tests.support.synapse import SynapseClients
 
 pytestmark = pytest.mark.e2e
 
@@ -57,106 +52,87 @@ def answers_counted(bot: MatrixBot) -> int:
 
 
 async def test_announcement_reaches_the_linked_room_and_every_member(
-    synapse: SynapseServer,  # noqa: F811
-    synapse_clients: SynapseClients,  # noqa: F811
-    tmp_path: Path,
+    matrix_bot: MatrixBot, young: NewYoung
 ) -> None:
-    bot = await start_matrix_bot(synapse, tmp_path)
-    try:
-        orga = Young(synapse_clients.new("orga"), bot.user_id)
-        ana = Young(synapse_clients.new("ana"), bot.user_id)
-        ben = Young(synapse_clients.new("ben", encrypted=True), bot.user_id)
-        orga_dm = await consented(orga)
-        code = camp_of(bot, orga.user_id, CAMP)
-        ana_dm = await consented(ana)
-        await ana.say(ana_dm, f"!join {code}")
-        await ana.replies(ana_dm)
+    orga, ana, ben = young("orga"), young("ana"), young("ben", encrypted=True)
+    orga_dm = await consented(orga)
+    code = camp_of(matrix_bot.app.engine, orga.user_id, CAMP).code
+    ana_dm = await consented(ana)
+    await ana.say(ana_dm, f"!join {code}")
+    await ana.replies(ana_dm)
 
-        room = await orga.group_room("BarCamp-Raum", [ana])
-        (hello,) = await orga.replies(room)
-        assert "!linkgroup" in hello
-        await orga.say(room, "!wetter Berlin")  # another bot's command: not for us
-        await orga.say(room, "!linkgroup")
-        assert await orga.replies(room) == [t("linkgroup.done", name=CAMP)]
-        member_by_platform_id(bot, ben.user_id, code)  # as `camp create --organiser` does
+    room = await orga.group_room("BarCamp-Raum", [ana])
+    (hello,) = await orga.replies(room)
+    assert "!linkgroup" in hello
+    await orga.say(room, "!wetter Berlin")  # another bot's command: not for us
+    await orga.say(room, "!linkgroup")
+    assert await orga.replies(room) == [t("linkgroup.done", name=CAMP)]
+    member_by_platform_id(matrix_bot, ben.user_id, code)  # as `camp create --organiser` does
 
-        await orga.say(orga_dm, "!announce Um 14 Uhr gibt's Pizza!")
-        announcement = t("announce.message", name=CAMP, text="Um 14 Uhr gibt's Pizza!")
-        assert await orga.replies(orga_dm, 2) == [
-            t("announce.queued", people=3, chats=1),
-            announcement,
-        ]
-        assert await ana.replies(ana_dm) == [announcement]
-        assert await orga.replies(room) == [announcement]
-        # Ben never wrote to the bot: it opens a direct chat (encrypted) and he finds it there.
-        await ben.until(lambda: ben.client.invited_rooms, "an invite from the bot")
-        (ben_dm,) = ben.client.invited_rooms
-        await ben.accept(ben_dm)
-        assert await ben.replies(ben_dm) == [announcement]
-    finally:
-        await bot.stop()
+    await orga.say(orga_dm, "!announce Um 14 Uhr gibt's Pizza!")
+    announcement = t("announce.message", name=CAMP, text="Um 14 Uhr gibt's Pizza!")
+    assert await orga.replies(orga_dm, 2) == [
+        t("announce.queued", people=3, chats=1),
+        announcement,
+    ]
+    assert await ana.replies(ana_dm) == [announcement]
+    assert await orga.replies(room) == [announcement]
+    # Ben never wrote to the bot: it opens a direct chat (encrypted) and he finds it there.
+    await ben.until(lambda: ben.client.invited_rooms, "an invite from the bot")
+    (ben_dm,) = ben.client.invited_rooms
+    await ben.accept(ben_dm)
+    assert await ben.replies(ben_dm) == [announcement]
 
 
 async def test_native_poll_counts_three_voters_once_each_and_closes(
-    synapse: SynapseServer,  # noqa: F811
-    synapse_clients: SynapseClients,  # noqa: F811
-    tmp_path: Path,
+    matrix_bot: MatrixBot, young: NewYoung
 ) -> None:
-    bot = await start_matrix_bot(synapse, tmp_path)
-    try:
-        orga = Young(synapse_clients.new("orga"), bot.user_id)
-        voters = [Young(synapse_clients.new(name), bot.user_id) for name in ("ana", "ben", "cem")]
-        await consented(orga)
-        camp_of(bot, orga.user_id, CAMP)
-        room = await orga.group_room("BarCamp-Raum", voters)
-        await orga.replies(room)  # the greeting
-        await orga.say(room, "!poll Pizza oder Pasta? | Pizza | Pasta")
-        (poll,) = await orga.next_events(room)
-        assert poll.source["type"] == POLL_START
-        content = poll.source["content"]
-        assert [a["org.matrix.msc1767.text"] for a in content[POLL_START]["answers"]] == [
-            "Pizza",
-            "Pasta",
+    orga = young("orga")
+    voters = [young(name) for name in ("ana", "ben", "cem")]
+    await consented(orga)
+    camp_of(matrix_bot.app.engine, orga.user_id, CAMP)
+    room = await orga.group_room("BarCamp-Raum", voters)
+    await orga.replies(room)  # the greeting
+    await orga.say(room, "!poll Pizza oder Pasta? | Pizza | Pasta")
+    (poll,) = await orga.next_events(room)
+    assert poll.source["type"] == POLL_START
+    content = poll.source["content"]
+    assert [a["org.matrix.msc1767.text"] for a in content[POLL_START]["answers"]] == [
+        "Pizza",
+        "Pasta",
+    ]
+    assert content["m.poll"]["question"]["m.text"][0]["body"] == "Pizza oder Pasta?"
+
+    ana, ben, cem = voters
+    for voter, position in ((ana, 0), (ana, 0), (ben, 1), (cem, 1), (cem, 0)):
+        await voter.answer_poll(room, poll.event_id, position)
+    await wait_until(lambda: answers_counted(matrix_bot) == 3, "three answers")
+
+    await orga.say(room, "!closepoll 1")
+    end, summary, reply = await orga.next_events(room, 3)
+    assert end.source["type"] == "org.matrix.msc3381.poll.end"
+    assert end.source["content"]["m.relates_to"]["event_id"] == poll.event_id
+    expected = "\n".join(
+        [
+            t("poll.results", question="Pizza oder Pasta?"),
+            t("poll.result_line", option="Pizza", count=2),
+            t("poll.result_line", option="Pasta", count=1),
         ]
-        assert content["m.poll"]["question"]["m.text"][0]["body"] == "Pizza oder Pasta?"
-
-        ana, ben, cem = voters
-        for voter, position in ((ana, 0), (ana, 0), (ben, 1), (cem, 1), (cem, 0)):
-            await voter.answer_poll(room, poll.event_id, position)
-        await wait_until(lambda: answers_counted(bot) == 3, "three answers")
-
-        await orga.say(room, "!closepoll 1")
-        end, summary, reply = await orga.next_events(room, 3)
-        assert end.source["type"] == "org.matrix.msc3381.poll.end"
-        assert end.source["content"]["m.relates_to"]["event_id"] == poll.event_id
-        expected = "\n".join(
-            [
-                t("poll.results", question="Pizza oder Pasta?"),
-                t("poll.result_line", option="Pizza", count=2),
-                t("poll.result_line", option="Pasta", count=1),
-            ]
-        )
-        assert summary.body == reply.body == expected
-    finally:
-        await bot.stop()
+    )
+    assert summary.body == reply.body == expected
 
 
 async def test_invites_from_other_servers_are_declined(
-    synapse: SynapseServer,  # noqa: F811
-    synapse_clients: SynapseClients,  # noqa: F811
-    tmp_path: Path,
+    start_bot: StartBot, synapse_clients: SynapseClients
 ) -> None:
-    bot = await start_matrix_bot(synapse, tmp_path, invite_servers=("example.org",))
-    try:
-        stranger = Young(synapse_clients.new("stranger"), bot.user_id)
-        created = await stranger.client.room_create(invite=[bot.user_id])
-        assert isinstance(created, nio.RoomCreateResponse)
-        room = stranger.client.rooms
+    bot = await start_bot(invite_servers=("example.org",))
+    stranger = Young(synapse_clients.new("stranger"), bot.user_id)
+    created = await stranger.client.room_create(invite=[bot.user_id])
+    assert isinstance(created, nio.RoomCreateResponse)
+    room = stranger.client.rooms
 
-        def declined() -> bool:
-            members = room.get(created.room_id)
-            return members is not None and bot.user_id not in members.users
+    def declined() -> bool:
+        members = room.get(created.room_id)
+        return members is not None and bot.user_id not in members.users
 
-        await stranger.until(declined, "the bot declines")
-    finally:
-        await bot.stop()
+    await stranger.until(declined, "the bot declines")

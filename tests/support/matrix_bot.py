@@ -1,13 +1,16 @@
 """The bot on Matrix for end-to-end tests, and young people talking to it with nio clients.
 
-    bot = await start_matrix_bot(synapse, tmp_path)       # the whole bot, in this loop
-    ana = Young(synapse_clients.new("ana", encrypted=True), bot.user_id)
-    room = await ana.direct_chat()                          # invites the bot, waits for it
-    await ana.say(room, "!start")
-    assert "!consent de" in (await ana.replies(room))[0]
-    await bot.stop()
+Tests take the fixtures of ``tests/e2e/conftest.py``::
 
-Every wait is bounded; a timeout names what did not arrive.
+    async def test_consent(matrix_bot: MatrixBot, young: NewYoung) -> None:
+        ana = young("ana", encrypted=True)       # a fresh account with its nio client
+        room = await greeted(ana)                # a direct chat, the bot in it, greeting read
+        await ana.say(room, "!start")
+        assert "!consent de" in (await ana.replies(room))[0]
+
+`start_bot` starts the bot with other Matrix settings, or again as the same account (a
+restart); every bot started is stopped at teardown. Every wait is bounded; a timeout
+names what did not arrive.
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import nio  # type: ignore[import-untyped, unused-ignore]
+from sqlalchemy import Engine
 
+from bot.adapter import Adapter
 from bot.bootstrap import App, bootstrap
 from bot.matrix import MatrixAdapter, MatrixConfig
 from bot.matrix.render import Renderer
@@ -32,6 +37,7 @@ from handlers.camps import CampInput, create_camp
 from handlers.i18n import catalogues
 from handlers.registry import registry
 from handlers.validation import RoomInput, slots
+from storage.models import Event
 from storage.uow import UnitOfWork
 from tests.support.synapse import LoggedInUser, RegisteredUser, SynapseServer, maintain_keys
 
@@ -85,19 +91,44 @@ async def start_matrix_bot(
     server: SynapseServer,
     folder: Path,
     account: RegisteredUser | None = None,
+    *,
+    app: App | None = None,
+    others: Mapping[str, Adapter] | None = None,
     **config: Any,
 ) -> MatrixBot:
-    """The whole bot (store, router, outbox, Matrix adapter) running in this event loop."""
+    """The whole bot (store, router, outbox, Matrix adapter) running in this event loop.
+
+    `app` and `others` run it on a test's own settings next to other platforms' adapters;
+    `config` overrides the Matrix settings.
+    """
     account = account or server.register_user()
-    settings = Settings(database_url=f"sqlite:///{folder / 'bot.sqlite3'}", _env_file=None)  # type: ignore[call-arg]
-    app = bootstrap(settings)
+    if app is None:
+        settings = Settings(database_url=f"sqlite:///{folder / 'bot.sqlite3'}", _env_file=None)  # type: ignore[call-arg]
+        app = bootstrap(settings)
     adapter = matrix_adapter(server, folder, account, app, **config)
-    task = asyncio.create_task(run_bot(app, {"matrix": adapter}))
+    task = asyncio.create_task(run_bot(app, {**(others or {}), "matrix": adapter}))
     bot = MatrixBot(app, adapter, account, task)
-    await wait_until(lambda: adapter.ready or task.done(), "the bot logs in")
-    if task.done():
-        await task  # raises what went wrong
+    try:
+        await wait_until(lambda: adapter.ready or task.done(), "the bot logs in")
+        if task.done():
+            await task  # raises what went wrong
+            raise AssertionError("the bot stopped before it was ready")
+    except BaseException:
+        await bot.stop()  # no test owns it yet
+        raise
     return bot
+
+
+class StartBot(Protocol):
+    """The `start_bot` fixture: starts the bot, stopped at teardown."""
+
+    async def __call__(self, account: RegisteredUser | None = None, **config: Any) -> MatrixBot: ...
+
+
+class NewYoung(Protocol):
+    """The `young` fixture: a young person with a fresh account who talks to `matrix_bot`."""
+
+    def __call__(self, name: str, *, encrypted: bool = False) -> Young: ...
 
 
 async def wait_until(condition: Callable[[], object], what: str, timeout: float = WAIT_S) -> None:
@@ -252,11 +283,17 @@ def t(key: str, language: str = "de", **values: object) -> str:
     )
 
 
-async def consented(person: Young, language: str = "de", encrypted: bool | None = None) -> str:
-    """A direct chat with the bot: greeted, welcomed, agreed by command; returns the room."""
+async def greeted(person: Young, encrypted: bool | None = None) -> str:
+    """A direct chat with the bot, its greeting (which offers `!start`) read; the room."""
     room = await person.direct_chat(encrypted)
     (greeting,) = await person.replies(room)
     assert "!start" in greeting
+    return room
+
+
+async def consented(person: Young, language: str = "de", encrypted: bool | None = None) -> str:
+    """A direct chat with the bot: greeted, welcomed, agreed by command; returns the room."""
+    room = await greeted(person, encrypted)
     await person.say(room, "!start")
     (welcome,) = await person.replies(room)
     assert f"!consent {language}" in welcome
@@ -265,12 +302,14 @@ async def consented(person: Young, language: str = "de", encrypted: bool | None 
     return room
 
 
-def camp_of(bot: MatrixBot, organiser_user_id: str, name: str = "BarCamp Matrixhausen") -> str:
-    """A camp set up in the store (as the CLI would) with this organiser; the join code."""
+def camp_of(engine: Engine, organiser_user_id: str, name: str) -> Event:
+    """A camp set up in the store (as the CLI would) with this organiser."""
     day = date(2027, 6, 13)
     camp = CampInput(name, day, "Jugendhaus", [RoomInput("Aula", 60)], slots("10:00-10:45", day))
-    with UnitOfWork(bot.app.engine) as uow:
+    with UnitOfWork(engine) as uow:
         person = uow.people.by_identity("matrix", organiser_user_id)
         assert person is not None, "the organiser must have written to the bot"
         assert person.id is not None
-        return create_camp(uow, camp, [person.id], datetime.now(UTC)).code
+        event = create_camp(uow, camp, [person.id], datetime.now(UTC))
+        assert event.id is not None
+        return event
