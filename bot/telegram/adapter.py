@@ -13,7 +13,6 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
 
 from telegram import Bot, Update
 from telegram import error as tg_error
@@ -24,9 +23,9 @@ from bot.telegram.lanes import Lanes
 from bot.telegram.menus import Menus
 from bot.telegram.options import TelegramOptions
 from bot.telegram.pacing import SendLimits, SendPacer
-from bot.telegram.polling import Poller
+from bot.telegram.polling import Poller, Received
 from bot.telegram.sending import OpenQueries, TelegramSender
-from bot.telegram.store import PLATFORM, StoredUpdate, TelegramStore
+from bot.telegram.store import PLATFORM, StoredUpdate, TelegramStore, external_id
 from bot.telegram.updates import ALLOWED_UPDATES, Translated, translate
 from bot.telegram.webhook import WebhookServer
 from handlers.i18n import Catalogues, catalogues
@@ -172,18 +171,20 @@ class TelegramAdapter:
         for stored in await asyncio.to_thread(self.store.unhandled):
             self._queue(stored)
 
-    async def _keep(self, updates: list[dict[str, Any]]) -> None:
+    async def _keep(self, batch: list[Received]) -> None:
         """Store a batch (this is what makes confirming it safe), then queue it."""
         handled, self._handled = self._handled, []
-        for stored in await asyncio.to_thread(self.store.record, updates, handled):
-            self._queue(stored)
+        payloads = [payload for payload, _ in batch]
+        read = {external_id(update.update_id): update for _, update in batch}
+        for stored in await asyncio.to_thread(self.store.record, payloads, handled):
+            self._queue(stored, read.get(stored.external_id))
         assert self._lanes is not None
         while self._lanes.backlog > MAX_BACKLOG:
             await asyncio.sleep(0.05)
 
-    def _queue(self, stored: StoredUpdate) -> None:
+    def _queue(self, stored: StoredUpdate, update: Update | None = None) -> None:
         try:
-            update = Update.de_json(stored.payload, self.bot)
+            update = update or Update.de_json(stored.payload, self.bot)
             translated = translate(update, stored.external_id, self.username)
         except Exception:  # an update we cannot read must not block the ones after it
             log.exception("cannot read %s; marking it handled", stored.external_id)

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, Update
 from telegram import error as tg_error
 
 from bot.telegram.sending import retry_seconds
@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 
 LONG_POLL_SECONDS = 30
 MAX_PAUSE_SECONDS = 30.0
-BatchHandler = Callable[[list[dict[str, Any]]], Awaitable[None]]
+# Each update as received (to keep) and as read (to handle, without reading it again).
+Received = tuple[dict[str, Any], Update]
+BatchHandler = Callable[[list[Received]], Awaitable[None]]
 
 
 class Poller:
@@ -54,10 +56,10 @@ class Poller:
                 pause = min(MAX_PAUSE_SECONDS, pause * 2)
                 continue
             pause = 1.0
-            if updates and await self._keep([update.to_dict() for update in updates]):
+            if updates and await self._keep([(update.to_dict(), update) for update in updates]):
                 offset = updates[-1].update_id + 1
 
-    async def _keep(self, batch: list[dict[str, Any]]) -> bool:
+    async def _keep(self, batch: list[Received]) -> bool:
         """False when the store failed: the batch stays unconfirmed and comes again."""
         try:
             await self.on_batch(batch)

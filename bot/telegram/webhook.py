@@ -10,18 +10,16 @@ from __future__ import annotations
 import hmac
 import logging
 import socket
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 from telegram import Update
 
 from bot.telegram.options import WebhookOptions
+from bot.telegram.polling import BatchHandler
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-BatchHandler = Callable[[list[dict[str, Any]]], Awaitable[None]]
 
 
 class WebhookServer:
@@ -53,10 +51,10 @@ class WebhookServer:
             return web.Response(status=403, text="forbidden")
         try:
             payload = await request.json()
-            Update.de_json(payload, None)
+            update = Update.de_json(payload, None)
         except Exception:  # anything that is not an update is refused, whatever it is
             return web.Response(status=400, text="not an update")
-        if not isinstance(payload, dict):
+        if not isinstance(payload, dict) or update is None:
             return web.Response(status=400, text="not an update")
-        await self.on_batch([payload])
+        await self.on_batch([(payload, update)])
         return web.Response(text="ok")
