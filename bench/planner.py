@@ -171,7 +171,7 @@ def cpsat_alone(instance: Instance, seconds: float) -> Run:
 def annealing_alone(instance: Instance, seconds: float) -> Run:
     problem = index_instance(instance)
     started = time.perf_counter()
-    best = anneal_chains(problem, int(seconds * WORK_UNITS_PER_SECOND), seed=0, chains=2)
+    best = anneal_chains(problem, int(seconds * WORK_UNITS_PER_SECOND), seed=0, workers=2)
     return Run(best.missed + best.overflow, None, time.perf_counter() - started)
 
 

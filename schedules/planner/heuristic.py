@@ -11,6 +11,10 @@ session in slot t: moving s from slot a to b changes missed by gain[s][a] - gain
 so a move is judged in constant time (plus the voters two swapped sessions share),
 and only accepted moves pay for updating the counts.
 
+Without a previous plan (no move costs), `anneal` hands the search to the faster
+`swaps` annealer, which judges the same moves in fewer steps; this one stays for
+re-planning, where rooms and move costs matter.
+
 The budget is counted in "work units" (roughly one elementary step each), never in
 seconds, so the same input and seed give the same plan on any machine.
 """
@@ -23,6 +27,7 @@ from collections.abc import Sequence
 
 from schedules.planner.indexed import Indexed
 from schedules.planner.rooms import relax_rooms
+from schedules.planner.swaps import anneal_slots
 
 UNPLACED = -1
 # Share of the moves that take a placed session out of the grid without replacement.
@@ -383,12 +388,16 @@ def best_slot(grid: Grid, session: int) -> tuple[int, int] | None:
 
 
 def anneal(problem: Indexed, work_budget: int, seed: int) -> list[int | None]:
-    """The best plan seen by simulated annealing from the greedy start, as cells."""
+    """The best plan seen by simulated annealing from the greedy start, as cells: by
+    `swaps.anneal_slots` for a fresh plan, by this module's annealer when re-planning."""
     grid = start(problem)
     grid.remember_if_best()
     movable = problem.movable()
-    if movable and problem.n_cells:
-        _anneal(grid, movable, work_budget, random.Random(seed))
+    if not movable or not problem.n_cells:
+        return grid.cells(grid.slot_of)
+    if not problem.move_weight:
+        return grid.cells(anneal_slots(problem, grid.slot_of, work_budget, seed))
+    _anneal(grid, movable, work_budget, random.Random(seed))
     return grid.cells(grid.best_slots or grid.slot_of)
 
 

@@ -28,8 +28,10 @@ from schedules.planner.model import Identifier, Instance
 from schedules.planner.score import cheap_lower_bound, count_moved, score
 
 WORK_UNITS_PER_SECOND = 2_500_000
-ANNEALING_SHARE = 0.75
-CPSAT_SHARE = 0.08
+ANNEALING_SHARE = 0.8
+CPSAT_SHARE = 0.03
+# Work after which an annealing chain no longer improves on the benchmark instances.
+CHAIN_WORK_LIMIT = 40_000_000
 # Below this many work units per chain, starting a process costs more than it brings.
 PARALLEL_WORK_MINIMUM = 3_000_000
 
@@ -99,25 +101,37 @@ def plan(
     return _result(problem, best, outcome, previous, time.perf_counter() - started)
 
 
-def anneal_chains(problem: Indexed, work: int, seed: int, chains: int) -> Candidate:
-    """The best of `chains` annealing runs with consecutive seeds, run side by side."""
-    seeds = [seed + chain for chain in range(chains if work >= PARALLEL_WORK_MINIMUM else 1)]
+def anneal_chains(problem: Indexed, work: int, seed: int, workers: int) -> Candidate:
+    """The best of several annealing chains with consecutive seeds, `workers` side by side.
+
+    A chain stops improving after about CHAIN_WORK_LIMIT units, so a larger budget
+    buys more chains (restarts) rather than longer ones.
+    """
+    workers = workers if work >= PARALLEL_WORK_MINIMUM else 1
+    rounds = max(1, math.ceil(work / CHAIN_WORK_LIMIT))
+    seeds = [seed + chain for chain in range(rounds * workers)]
     candidates = [
-        Candidate.of(problem, cells, "annealing") for cells in _run_chains(problem, work, seeds)
+        Candidate.of(problem, cells, "annealing")
+        for cells in _run_chains(problem, work // rounds, seeds, workers)
     ]
     return min(candidates, key=lambda candidate: candidate.cost(problem))
 
 
-def _run_chains(problem: Indexed, work: int, seeds: list[int]) -> list[Cells]:
-    if len(seeds) == 1:
-        return [anneal(problem, work, seeds[0])]
+def _run_chains(problem: Indexed, work: int, seeds: list[int], workers: int) -> list[Cells]:
+    """Cells of the chains in seed order; this process runs every `workers`-th seed."""
+    if workers == 1:
+        return [anneal(problem, work, seed) for seed in seeds]
     try:
         # "spawn" starts clean interpreters: forking a process with threads (a bot,
         # CP-SAT) could copy locks that are held.
-        with ProcessPoolExecutor(len(seeds) - 1, mp_context=get_context("spawn")) as pool:
-            others = [pool.submit(anneal, problem, work, other) for other in seeds[1:]]
-            first = anneal(problem, work, seeds[0])
-            return [first] + [other.result() for other in others]
+        with ProcessPoolExecutor(workers - 1, mp_context=get_context("spawn")) as pool:
+            others = {
+                seed: pool.submit(anneal, problem, work, seed)
+                for index, seed in enumerate(seeds)
+                if index % workers
+            }
+            own = {seed: anneal(problem, work, seed) for seed in seeds[::workers]}
+            return [own[seed] if seed in own else others[seed].result() for seed in seeds]
     except (OSError, BrokenProcessPool):
         # Where no process can be started, the same chains run one after the other.
         return [anneal(problem, work, seed) for seed in seeds]
