@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+from handlers.agenda import build_agenda, interested_people
+from handlers.agenda_text import place_text
+from handlers.commands.plan import published
 from handlers.commands.vote import approved_proposal
 from handlers.context import Context, Refusal
+from handlers.notices import tell_person, voices
 from handlers.registry import STAFF, command
-from storage.models import Proposal, ProposalStatus
+from storage.models import Event, Proposal, ProposalStatus
 
 MERGEABLE = (ProposalStatus.SUBMITTED, ProposalStatus.APPROVED)
 
 
 @command("merge", roles=STAFF)
 def merge(ctx: Context, number: int, into: int) -> None:
-    event_id = ctx.event_id()
+    event = ctx.require_event()
+    assert event.id is not None
+    event_id = event.id
     if number == into:
         raise Refusal("merge.same")
     source = ctx.uow.proposals.by_number(event_id, number)
     if source is None or source.status not in MERGEABLE:
         raise Refusal("merge.unknown", number=number)
     target = approved_proposal(ctx, event_id, into)
+    assert source.id is not None
+    affected = _affected_by_published_change(ctx, event, source.id)
     _move_votes(ctx, event_id, source, target)
     for earlier in ctx.uow.proposals.in_event(event_id, ProposalStatus.MERGED):
         if earlier.merged_into_id == source.id:
             earlier.merged_into_id = target.id
             ctx.uow.session.add(earlier)
-    assert source.id is not None
     ctx.uow.grid.remove(source.id)
     source.status, source.merged_into_id = ProposalStatus.MERGED, target.id
     ctx.uow.session.add(source)
@@ -36,6 +43,37 @@ def merge(ctx: Context, number: int, into: int) -> None:
     ):
         if person_id is not None and person_id != ctx.person_id:
             ctx.notify(person_id, key, **values)
+    _tell_new_place(ctx, event, source, target, affected - {ctx.person_id})
+
+
+def _affected_by_published_change(ctx: Context, event: Event, session_id: int) -> set[int]:
+    """Voters and hosts of a session on the published agenda: it is about to move."""
+    if not published(event) or ctx.uow.grid.of_proposal(session_id) is None:
+        return set()
+    assert event.id is not None
+    return interested_people(ctx.uow, event.id).get(session_id, set())
+
+
+def _tell_new_place(
+    ctx: Context, event: Event, source: Proposal, target: Proposal, people: set[int]
+) -> None:
+    """The merged session left the agenda: where its people find it now (the target's place)."""
+    if not people:
+        return
+    assert event.id is not None
+    agenda = build_agenda(ctx.uow, event.id, ctx.language)
+    session = next((s for s in agenda.sessions if s.id == target.id), None)
+    for person, voice in voices(ctx.uow, people, ctx.catalogues, ctx.config):
+        place = place_text(agenda, session, voice) if session else voice.t("agenda.no_place")
+        text = voice.t(
+            "merge.changed_notice",
+            name=event.name,
+            title=source.title,
+            number=target.number,
+            target=target.title,
+            place=place,
+        )
+        tell_person(ctx.uow, person, text, ctx.now())
 
 
 def _move_votes(ctx: Context, event_id: int, source: Proposal, target: Proposal) -> None:

@@ -325,3 +325,27 @@ async def test_announce_at_stores_the_announcement_for_later(app: App, people: M
     assert t("de", "announce.queued", people=2, chats=0) in await orga.text(
         "/announce at last: Pizza!"
     )
+
+
+async def test_merge_after_publishing_tells_the_merged_sessions_people_where_it_is_now(
+    app: App, people: MakePerson
+) -> None:
+    orga, members = await voted_camp(people)
+    ana, ben, cem, dana = members.values()
+    await orga.says("/plan")
+    await orga.says("/publish")
+    for person in members.values():
+        person.new_replies()
+    await orga.says("/merge 4 1")  # Dana's "WLAN im Park" (her own vote) into Ana's session 1
+    with UnitOfWork(app.engine) as uow:
+        agenda = build_agenda(uow, 1, "en")
+    session = next(s for s in agenda.sessions if s.number == 1)
+    place = place_text(agenda, session, Voice(catalogues(), "en"))
+    values = {"title": TITLES[3], "number": 1, "target": TITLES[0]}
+    assert [r.text for r in dana.new_replies()] == [
+        t("en", "merge.changed_notice", name=CAMP, place=place, **values),
+        t("en", "merge.notice", **values),
+    ]
+    assert [r.text for r in ana.new_replies()] == [t("de", "merge.notice_target", **values)]
+    assert ben.new_replies() == cem.new_replies() == []  # their sessions did not move
+    assert 4 not in places(app)
