@@ -25,4 +25,5 @@ class Dispatcher:
         if chat is not None and handled.answers_claimed:
             await self.sender.deliver_claimed(chat.platform, chat.chat_id, handled.answers)
         if handled.more_queued or not handled.answers_claimed:
-            await self.sender.flush()
+            # Not behind a running flush: this person's next event would wait for it.
+            await self.sender.flush(wait=False)

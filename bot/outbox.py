@@ -109,11 +109,20 @@ class OutboxSender:
                 sent += await self._send_claimed(platform, delivery)
         return sent
 
-    async def flush(self) -> int:
-        """Deliver everything due now, platform by platform; returns how many were sent."""
+    async def flush(self, wait: bool = True) -> int:
+        """Deliver everything due now, platform by platform; returns how many were sent.
+
+        `wait=False`: where a flush is already running (it may be pacing a long
+        announcement), leave the new messages to it instead of waiting behind it; it
+        looks for due messages again after each round, and the wake-up makes sure.
+        """
         sent = 0
         for platform in self.adapters:
-            async with self._locks[platform]:
+            lock = self._locks[platform]
+            if lock.locked() and not wait:
+                self.wake()
+                continue
+            async with lock:
                 sent += await self._drain(platform)
         return sent
 

@@ -187,3 +187,36 @@ async def test_a_reply_that_shows_a_proposal_is_remembered(app: App) -> None:
         ref = uow.session.exec(select(MessageRef)).one()
         assert (ref.chat_id, ref.kind, ref.object_id) == ("room-1", "proposal", 1)
         assert ref.message_id.startswith("m")
+
+
+class HeldAdapter(FakeAdapter):
+    """Holds every send to one chat until released, like pacing a long announcement."""
+
+    def __init__(self, held_chat: str) -> None:
+        super().__init__()
+        self.held_chat = held_chat
+        self.release = asyncio.Event()
+
+    async def send(self, chat_id: str, reply: Reply, delivery_id: int = 0) -> str | None:
+        if chat_id == self.held_chat:
+            await self.release.wait()
+        return await super().send(chat_id, reply, delivery_id)
+
+
+async def test_an_event_does_not_wait_behind_a_running_flush(app: App) -> None:
+    adapter = HeldAdapter("group-1")
+    sender = OutboxSender(app.uow_factory, {"fake": adapter}, app.clock)
+    with UnitOfWork(app.engine) as uow:
+        enqueue_replies(uow, Chat("fake", "group-1"), [Reply("Ankündigung")], app.clock.now())
+    running = asyncio.create_task(sender.flush())  # the run loop, pacing the group
+    await asyncio.sleep(0.1)
+    with UnitOfWork(app.engine) as uow:
+        enqueue_replies(uow, Chat("fake", "dm-ana"), [Reply("Hinweis")], app.clock.now())
+    # An event that queued a notice returns at once, leaving it to the running flush ...
+    assert await asyncio.wait_for(sender.flush(wait=False), timeout=1) == 0
+    assert not running.done()
+    # ... which sends it once the held send is through.
+    adapter.release.set()
+    assert await asyncio.wait_for(running, timeout=5) == 2
+    assert [r.text for r in adapter.sent["dm-ana"]] == ["Hinweis"]
+    assert [r.text for r in adapter.sent["group-1"]] == ["Ankündigung"]
