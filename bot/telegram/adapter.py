@@ -24,6 +24,7 @@ from bot.telegram.menus import Menus
 from bot.telegram.options import TelegramOptions
 from bot.telegram.pacing import SendLimits, SendPacer
 from bot.telegram.polling import Poller, Received
+from bot.telegram.request import AiohttpRequest
 from bot.telegram.sending import OpenQueries, TelegramSender
 from bot.telegram.store import PLATFORM, StoredUpdate, TelegramStore, external_id
 from bot.telegram.updates import ALLOWED_UPDATES, Translated, translate
@@ -60,7 +61,11 @@ class TelegramAdapter:
         self.options = options
         self.store = store
         self.bot = Bot(
-            options.token, base_url=options.base_url, base_file_url=options.base_file_url
+            options.token,
+            base_url=options.base_url,
+            base_file_url=options.base_file_url,
+            request=AiohttpRequest(),
+            get_updates_request=AiohttpRequest(connections=1),
         )
         self.queries = OpenQueries()
         self.sender = TelegramSender(self.bot, store, SendPacer(limits), self.queries)
