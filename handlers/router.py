@@ -172,8 +172,7 @@ class Router:
 
     def _restart(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> None:
         """Undo the use case's changes but keep the event claimed."""
-        uow.session.rollback()
-        uow.outbox.added = 0
+        uow.rollback()
         self._claim(uow, incoming)
 
     def _answer_failure(self, incoming: IncomingText | ButtonPress) -> Handled:

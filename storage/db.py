@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option of read-only transactions: on SQLite they need no write lock.
@@ -66,6 +68,17 @@ def write_lock(engine: Engine) -> threading.RLock | None:
     url = engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
-    key = str(Path(url.database).resolve())
+    return _lock_of_file(url.database)
+
+
+@functools.cache
+def _lock_of_file(database: str) -> threading.RLock:
+    # Asked for by every unit of work: the path is resolved once, not per transaction.
     with _write_locks_guard:
-        return _write_locks.setdefault(key, threading.RLock())
+        return _write_locks.setdefault(str(Path(database).resolve()), threading.RLock())
+
+
+def dialect_of(session: Session) -> str:
+    """ "sqlite" or "postgresql": for the few statements each store spells its own way."""
+    bind = session.bind
+    return bind.dialect.name if bind is not None else ""

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.db import dialect_of
 from storage.models import (
     ChannelState,
     DeliveryStatus,
@@ -90,7 +91,7 @@ class Inbox:
         """Keep a batch of raw events in one statement; the keys not kept before."""
         if not events:
             return set()
-        insert = postgresql_insert if self._dialect() == "postgresql" else sqlite_insert
+        insert = postgresql_insert if dialect_of(self._session) == "postgresql" else sqlite_insert
         statement = (
             insert(InboxEvent)
             .values(
@@ -108,10 +109,6 @@ class Inbox:
             .returning(col(InboxEvent.external_id))
         )
         return set(self._session.connection().execute(statement).scalars())
-
-    def _dialect(self) -> str:
-        bind = self._session.bind
-        return bind.dialect.name if bind is not None else ""
 
     def claim(self, platform: str, external_id: str, now: datetime) -> bool:
         """Mark an event handled in the handling transaction; False if it already was.

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, col, select
 
+from storage.db import dialect_of
 from storage.models import (
     Consent,
     DialogState,
@@ -82,8 +83,7 @@ class People:
     def lock(self, person_id: int) -> None:
         """Serialise a person's concurrent changes (PostgreSQL; SQLite serialises anyway:
         its writing transactions begin with the write lock)."""
-        bind = self._session.bind
-        if bind is None or bind.dialect.name != "sqlite":
+        if dialect_of(self._session) != "sqlite":
             self._session.exec(_PERSON_LOCK, params={"person_id": person_id})
 
     def by_identity(self, platform: str, platform_user_id: str) -> Person | None:

@@ -80,6 +80,11 @@ class UnitOfWork:
     def flush(self) -> None:
         self.session.flush()
 
+    def rollback(self) -> None:
+        """Undo this unit's changes so far and go on in it (the repositories forget too)."""
+        self.session.rollback()
+        self.outbox.added = 0
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, read_only: bool = False) -> UnitOfWork: ...
