@@ -85,10 +85,6 @@ class OutboxSender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=idle)
 
-    def paused(self, platform: str) -> bool:
-        """A platform asked us to wait (429): nothing is sent to it until then."""
-        return self._paused(platform)
-
     async def deliver_claimed(
         self, platform: str, chat_id: str, answers: Sequence[tuple[int, Reply]]
     ) -> int:
@@ -97,17 +93,8 @@ class OutboxSender:
         The fast way for answers: no search through the outbox and no claim of its own.
         If the platform asks to wait meanwhile, what is left goes back to the outbox.
         """
-        sent = 0
-        async with self._in_flight:
-            for position, (message_id, reply) in enumerate(answers):
-                if self._paused(platform):
-                    left = [message_id for message_id, _ in answers[position:]]
-                    await asyncio.to_thread(self._release, left)
-                    self.wake()
-                    break
-                delivery = Delivery(message_id, chat_id, None, None, reply)
-                sent += await self._send_claimed(platform, delivery)
-        return sent
+        deliveries = [Delivery(id, chat_id, None, None, reply) for id, reply in answers]
+        return await self._deliver_in_order(platform, deliveries, claimed=True)
 
     async def flush(self, wait: bool = True) -> int:
         """Deliver everything due now, platform by platform; returns how many were sent.
@@ -128,7 +115,7 @@ class OutboxSender:
 
     async def _drain(self, platform: str) -> int:
         sent = 0
-        while not self._paused(platform):
+        while not self.paused(platform):
             due = await asyncio.to_thread(self._due, platform)
             if not due:
                 break
@@ -145,15 +132,29 @@ class OutboxSender:
                 break
         return sent
 
-    async def _deliver_in_order(self, platform: str, deliveries: list[Delivery]) -> int:
-        """One chat's messages one after another, so they arrive in order."""
+    async def _deliver_in_order(
+        self, platform: str, deliveries: list[Delivery], claimed: bool = False
+    ) -> int:
+        """One chat's messages one after another, so they arrive in order.
+
+        When the platform asks to wait, the rest stays for later; `claimed` ones (see
+        `deliver_claimed`) go back to the outbox and the loop is woken for them.
+        """
+        send = self._send_claimed if claimed else self._deliver
         sent = 0
         async with self._in_flight:
-            for delivery in deliveries:
-                if self._paused(platform):
+            for position, delivery in enumerate(deliveries):
+                if self.paused(platform):
+                    if claimed:
+                        await self._give_back(deliveries[position:])
                     break
-                sent += await self._deliver(platform, delivery)
+                sent += await send(platform, delivery)
         return sent
+
+    async def _give_back(self, deliveries: list[Delivery]) -> None:
+        """Claimed messages not sent after all: pending again, for the loop to send."""
+        await asyncio.to_thread(self._release, [delivery.id for delivery in deliveries])
+        self.wake()
 
     async def _deliver(self, platform: str, delivery: Delivery) -> int:
         if not await asyncio.to_thread(self._claim_all, [delivery.id]):
@@ -266,7 +267,8 @@ class OutboxSender:
 
     # -- timing ---------------------------------------------------------------------------
 
-    def _paused(self, platform: str) -> bool:
+    def paused(self, platform: str) -> bool:
+        """A platform asked us to wait (429): nothing is sent to it until then."""
         return self._paused_until.get(platform, 0.0) > asyncio.get_running_loop().time()
 
     async def _idle_seconds(self) -> float:
