@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from handlers.agenda import build_agenda, interested_people
-from handlers.agenda_text import place_text
-from handlers.commands.plan import published
+from handlers.commands.plan import published, tell_new_place
 from handlers.commands.vote import approved_proposal
 from handlers.context import Context, Refusal
-from handlers.notices import tell_person, voices
 from handlers.registry import STAFF, command
 from storage.models import Event, Proposal, ProposalStatus
 
@@ -62,18 +60,11 @@ def _tell_new_place(
         return
     assert event.id is not None
     agenda = build_agenda(ctx.uow, event.id, ctx.language)
-    session = next((s for s in agenda.sessions if s.id == target.id), None)
-    for person, voice in voices(ctx.uow, people, ctx.catalogues, ctx.config):
-        place = place_text(agenda, session, voice) if session else voice.t("agenda.no_place")
-        text = voice.t(
-            "merge.changed_notice",
-            name=event.name,
-            title=source.title,
-            number=target.number,
-            target=target.title,
-            place=place,
-        )
-        tell_person(ctx.uow, person, text, ctx.now())
+    session = next(s for s in agenda.sessions if s.id == target.id)  # approved, so listed
+    values = {"name": event.name, "title": source.title, "number": target.number}
+    tell_new_place(
+        ctx, people, agenda, session, "merge.changed_notice", target=target.title, **values
+    )
 
 
 def _move_votes(ctx: Context, event_id: int, source: Proposal, target: Proposal) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from handlers.agenda import build_agenda, interested_people
 from handlers.agenda_text import chunks, grid_lines, place_text
 from handlers.context import Context, Refusal
@@ -10,7 +12,7 @@ from handlers.notices import tell_members, tell_person, voices
 from handlers.planning import Replanned, grid_state, replan
 from handlers.registry import ORGANISERS, command
 from handlers.scheduling import schedule_reminders
-from schedules.agenda import Agenda
+from schedules.agenda import Agenda, AgendaSession
 from schedules.planner import InstanceError
 from storage.models import Event, ProposalStatus
 
@@ -108,14 +110,21 @@ def report_changes(ctx: Context, event: Event, replanned: Replanned) -> Agenda:
     interested = interested_people(ctx.uow, event.id)
     changed = set(replanned.changed())
     for session in (s for s in agenda.sessions if s.id in changed):
+        values = {"name": event.name, "number": session.number, "title": session.title}
         people = interested.get(session.id, set())
-        for person, voice in voices(ctx.uow, people, ctx.catalogues, ctx.config):
-            text = voice.t(
-                "plan.changed_notice",
-                name=event.name,
-                number=session.number,
-                title=session.title,
-                place=place_text(agenda, session, voice),
-            )
-            tell_person(ctx.uow, person, text, ctx.now())
+        tell_new_place(ctx, people, agenda, session, "plan.changed_notice", **values)
     return agenda
+
+
+def tell_new_place(
+    ctx: Context,
+    people: Iterable[int],
+    agenda: Agenda,
+    session: AgendaSession,
+    key: str,
+    **values: object,
+) -> None:
+    """Each person, in their language, where and when `session` runs now (`{place}`)."""
+    for person, voice in voices(ctx.uow, people, ctx.catalogues, ctx.config):
+        text = voice.t(key, place=place_text(agenda, session, voice), **values)
+        tell_person(ctx.uow, person, text, ctx.now())
