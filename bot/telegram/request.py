@@ -53,12 +53,17 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
+        pool = _seconds(pool_timeout, STEP_SECONDS)
+        connect = _seconds(connect_timeout, STEP_SECONDS)
+        write = _seconds(write_timeout, MEDIA_WRITE_SECONDS if files else STEP_SECONDS)
+        read = _seconds(read_timeout, self._read_seconds)
+        # aiohttp has no write timeout of its own: the whole request is bounded by the
+        # sum of PTB's four steps instead.
         timeout = aiohttp.ClientTimeout(
-            total=None,
-            sock_connect=_seconds(connect_timeout, STEP_SECONDS),
-            sock_read=_seconds(read_timeout, self._read_seconds),
-            connect=_seconds(pool_timeout, STEP_SECONDS)
-            + _seconds(write_timeout, MEDIA_WRITE_SECONDS if files else STEP_SECONDS),
+            total=pool + connect + write + read,
+            connect=pool + connect,  # waiting for a free connection, then connecting
+            sock_connect=connect,
+            sock_read=read,
         )
         try:
             async with self._session.request(
