@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from schedules.planner import Instance, Pin, Room, Session, Slot, plan, score
 from schedules.planner.cpsat import GridModel
 from schedules.planner.indexed import index_instance
-from schedules.planner.solve import WORK_UNITS_PER_SECOND, anneal_chains
+from schedules.planner.solve import anneal_chains, pace_of
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,8 @@ def cpsat_alone(instance: Instance, seconds: float) -> Run:
 def annealing_alone(instance: Instance, seconds: float) -> Run:
     problem = index_instance(instance)
     started = time.perf_counter()
-    best = anneal_chains(problem, int(seconds * WORK_UNITS_PER_SECOND), seed=0, workers=2)
+    work = int(seconds * pace_of(problem).work_units_per_second)
+    best = anneal_chains(problem, work, seed=0, workers=2)
     return Run(best.missed + best.overflow, None, time.perf_counter() - started)
 
 

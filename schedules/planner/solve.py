@@ -2,9 +2,11 @@
 
 Both budgets derive from `time_limit` through fixed rates, never from the clock, so a
 plan depends only on its input, `time_limit`, `seed` and `workers`:
-- each of `workers` annealing chains (seeds seed, seed+1, ...; the extra ones in
-  separate processes) gets `ANNEALING_SHARE * time_limit * WORK_UNITS_PER_SECOND`
-  work units; the best chain wins, ties going to the lower seed;
+- each of `workers` annealing lanes gets `ANNEALING_SHARE * time_limit` seconds'
+  worth of work units at its annealer's `Pace`, spent on chains with seeds seed,
+  seed+1, ...; the best chain wins, ties going to the lower seed. The compiled swap
+  annealer (fresh plans) runs lanes in threads, as it releases the GIL; the Python
+  annealer (re-planning) in processes;
 - CP-SAT gets `CPSAT_SHARE * time_limit` seconds of deterministic time, with
   `interleave_search`, whose parallel search does not depend on thread timing.
 The rates were measured on a shared 2-core machine, where the wall time of the
@@ -16,9 +18,11 @@ from __future__ import annotations
 
 import math
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing import get_context
 
 from schedules.planner.cpsat import Cells, CpSatOutcome, solve_cpsat
@@ -27,13 +31,29 @@ from schedules.planner.indexed import Assignments, Indexed, index_instance
 from schedules.planner.model import Identifier, Instance
 from schedules.planner.score import cheap_lower_bound, count_moved, score
 
-WORK_UNITS_PER_SECOND = 2_500_000
 ANNEALING_SHARE = 0.8
 CPSAT_SHARE = 0.03
-# Work after which an annealing chain no longer improves on the benchmark instances.
-CHAIN_WORK_LIMIT = 40_000_000
-# Below this many work units per chain, starting a process costs more than it brings.
-PARALLEL_WORK_MINIMUM = 3_000_000
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How an annealer spends a budget."""
+
+    work_units_per_second: int  # of one chain
+    # Work after which a chain improves so slowly on the benchmark instances that a
+    # new chain (another seed) is the better use of the budget.
+    chain_work_limit: int
+    # Below this many work units per lane, a second lane costs more than it brings.
+    parallel_work_minimum: int
+    releases_gil: bool
+
+
+FRESH_PACE = Pace(40_000_000, 160_000_000, 2_000_000, releases_gil=True)  # swaps.py
+REPLANNING_PACE = Pace(2_500_000, 40_000_000, 3_000_000, releases_gil=False)  # heuristic.py
+
+
+def pace_of(problem: Indexed) -> Pace:
+    return REPLANNING_PACE if problem.move_weight else FRESH_PACE
 
 
 @dataclass(frozen=True)
@@ -91,7 +111,7 @@ def plan(
     if not problem.movable() or not problem.n_cells:
         best = Candidate.of(problem, anneal(problem, 0, seed), "nothing to decide")
         return _result(problem, best, None, previous, time.perf_counter() - started)
-    work = int(ANNEALING_SHARE * time_limit * WORK_UNITS_PER_SECOND)
+    work = int(ANNEALING_SHARE * time_limit * pace_of(problem).work_units_per_second)
     best = anneal_chains(problem, work, seed, max(1, workers))
     outcome = solve_cpsat(problem, best.cells, CPSAT_SHARE * time_limit, workers, seed)
     if outcome.cells is not None:
@@ -102,39 +122,47 @@ def plan(
 
 
 def anneal_chains(problem: Indexed, work: int, seed: int, workers: int) -> Candidate:
-    """The best of several annealing chains with consecutive seeds, `workers` side by side.
+    """The best of annealing chains with consecutive seeds, `work` units in each of
+    `workers` lanes side by side.
 
-    A chain stops improving after about CHAIN_WORK_LIMIT units, so a larger budget
-    buys more chains (restarts) rather than longer ones.
+    A chain improves ever more slowly, so beyond the pace's chain work limit a larger
+    budget buys more chains (restarts) rather than longer ones.
     """
-    workers = workers if work >= PARALLEL_WORK_MINIMUM else 1
-    rounds = max(1, math.ceil(work / CHAIN_WORK_LIMIT))
+    pace = pace_of(problem)
+    workers = workers if work >= pace.parallel_work_minimum else 1
+    rounds = max(1, math.ceil(work / pace.chain_work_limit))
     seeds = [seed + chain for chain in range(rounds * workers)]
+    chain = partial(anneal, problem, work // rounds)
     candidates = [
         Candidate.of(problem, cells, "annealing")
-        for cells in _run_chains(problem, work // rounds, seeds, workers)
+        for cells in _run_chains(chain, seeds, workers, pace.releases_gil)
     ]
     return min(candidates, key=lambda candidate: candidate.cost(problem))
 
 
-def _run_chains(problem: Indexed, work: int, seeds: list[int], workers: int) -> list[Cells]:
-    """Cells of the chains in seed order; this process runs every `workers`-th seed."""
+def _run_chains(
+    chain: Callable[[int], Cells], seeds: list[int], workers: int, in_threads: bool
+) -> list[Cells]:
+    """Cells of the chains in seed order; this thread runs every `workers`-th seed."""
     if workers == 1:
-        return [anneal(problem, work, seed) for seed in seeds]
+        return [chain(seed) for seed in seeds]
+    own_seeds = seeds[::workers]
     try:
-        # "spawn" starts clean interpreters: forking a process with threads (a bot,
-        # CP-SAT) could copy locks that are held.
-        with ProcessPoolExecutor(workers - 1, mp_context=get_context("spawn")) as pool:
-            others = {
-                seed: pool.submit(anneal, problem, work, seed)
-                for index, seed in enumerate(seeds)
-                if index % workers
-            }
-            own = {seed: anneal(problem, work, seed) for seed in seeds[::workers]}
+        with _pool(workers - 1, in_threads) as pool:
+            others = {seed: pool.submit(chain, seed) for seed in seeds if seed not in own_seeds}
+            own = {seed: chain(seed) for seed in own_seeds}
             return [own[seed] if seed in own else others[seed].result() for seed in seeds]
     except (OSError, BrokenProcessPool):
         # Where no process can be started, the same chains run one after the other.
-        return [anneal(problem, work, seed) for seed in seeds]
+        return [chain(seed) for seed in seeds]
+
+
+def _pool(workers: int, in_threads: bool) -> Executor:
+    if in_threads:
+        return ThreadPoolExecutor(workers)
+    # "spawn" starts clean interpreters: forking a process with threads (a bot,
+    # CP-SAT) could copy locks that are held.
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
 
 
 def _result(

@@ -1,14 +1,14 @@
-"""Simulated annealing over slots for plans without a previous grid, built for speed.
+"""Simulated annealing over slots for plans without a previous grid, compiled for speed.
 
 Every free cell always holds one *entity*: a movable session or a "free room" (a dummy
 with no votes, voters or hosts), and spare dummies wait outside the grid. So every move
 is a swap of two entities in different slots: session for session, a session into a
 free room, or a session out of the grid (swapped with a spare dummy). A swap is judged
-in a few list look-ups, from counts that only accepted moves update:
+in a few array look-ups, from counts that only accepted moves update:
 
-- missed: `gain[e][t]` counts the voters of e with no other session in slot t, so
-  swapping s (slot a) and o (slot b) changes missed by gain[s][a] - gain[s][b] +
-  gain[o][b] - gain[o][a], less one for each voter of both that keeps a session in a
+- missed: `gain[e, t]` counts the voters of e with no other session in slot t, so
+  swapping s (slot a) and o (slot b) changes missed by gain[s, a] - gain[s, b] +
+  gain[o, b] - gain[o, a], less one for each voter of both that keeps a session in a
   or in b;
 - overflow: each slot keeps its votes sorted, with prefix sums of how the overflow
   changes when sessions shift one room up or down, so putting other votes in one
@@ -16,17 +16,25 @@ in a few list look-ups, from counts that only accepted moves update:
 
 Cheap lower bounds reject most bad moves before the exact change is computed. Pinned
 sessions are no entities: they only fill their cells and count for voters and hosts.
+
+`SlotState` builds the tables in Python; the loop runs in Numba-compiled functions
+(`jit.compiled`) over NumPy arrays, some fifty times faster than the same loop in
+Python, and without the GIL.
 """
 
 from __future__ import annotations
 
 import math
-import random
-from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import pairwise
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from schedules.planner.indexed import Indexed
+from schedules.planner.jit import compiled, inlined
+
+Array = npt.NDArray[np.int64]
 
 # Share of the moves that take a session out of the grid (swap it with a spare dummy).
 REMOVE_SHARE = 0.03
@@ -36,11 +44,53 @@ REMOVE_SHARE = 0.03
 START_TEMPERATURE = 2.5
 END_TEMPERATURE = 0.3
 COOLING_STEPS = 400
-# Work units (about 0.25 microseconds each here) of drawing a move, of judging it
-# exactly when the cheap bounds do not reject it, and per voter of a moved session.
+# Work units of drawing a move, of judging it exactly when the cheap bounds do not
+# reject it, and per voter of a moved session.
 WORK_PER_DRAW = 3
 WORK_PER_JUDGEMENT = 5
 WORK_PER_MOVED_VOTER = 2
+# Indices into State.scalars.
+COST, BEST_COST, WORK, N_SPARE = range(4)
+
+
+class Tables(NamedTuple):
+    """What a chain never changes. Ragged lists are stored as `start` offsets into a
+    flat `list` (entries of row i: list[start[i]:start[i + 1]])."""
+
+    n_sessions: int  # entities below it are sessions, the others dummies
+    outside: int  # the pseudo-slot of entities outside the grid (= number of slots)
+    votes: Array  # per entity
+    voter_start: Array  # voters of each entity
+    voter_list: Array
+    entity_start: Array  # session entities of each voter
+    entity_list: Array
+    shared_start: Array  # voters of both sessions, row first * n_sessions + second
+    shared_list: Array
+    conflict_start: Array  # session entities sharing a host with each session entity
+    conflict_list: Array
+    conflicts: npt.NDArray[np.bool_]  # the same as a matrix
+    capacities: Array  # [slot, room], free rooms only, largest first
+    n_free: Array  # free rooms per slot
+    slot_start: Array  # cells of each slot; cells are numbered slot by slot
+
+
+class State(NamedTuple):
+    """What accepted moves change."""
+
+    slot: Array  # per entity
+    cells: Array  # entity in each cell
+    cell_of: Array  # per entity, -1 outside
+    spare: Array  # stack of dummies outside the grid, scalars[N_SPARE] of them
+    voter_load: npt.NDArray[np.int32]  # [slot, voter]: sessions of the voter in the slot
+    gain: Array  # [entity, slot], see the module docstring
+    clash: Array  # [entity, slot]: sessions in the slot (pins too) sharing a host
+    sorted_votes: Array  # [slot, rank]: minus the votes, ascending (for bisection)
+    position: Array  # per entity, its rank in its slot
+    shift_down: Array  # [slot, rank + 1]: prefix sums of overflow changes, see below
+    shift_up: Array
+    overflow: Array  # per slot
+    best_slot: Array  # slot of every session entity in the best plan seen
+    scalars: Array  # COST, BEST_COST, WORK, N_SPARE
 
 
 class SlotState:
@@ -49,204 +99,174 @@ class SlotState:
     def __init__(self, problem: Indexed, slot_of: Sequence[int]) -> None:
         self.problem = problem
         self.sessions = problem.movable()  # entity e < n_sessions is session sessions[e]
-        self.n_sessions = len(self.sessions)
-        self.outside = problem.n_slots  # the pseudo-slot of entities outside the grid
-        self.capacities = [*_free_capacities(problem), []]
-        n_entities = self.n_sessions + sum(map(len, self.capacities))
-        self._build_tables(n_entities)
-        self._place_pins()
-        self._place_entities(slot_of, n_entities)
-        for t in range(problem.n_slots):
-            self._sort_slot(t)
-        self.cost = self.full_cost()
-        self.best_cost = self.cost
-        self.best_slots = self.session_slots()
+        self.tables = _tables(problem, self.sessions)
+        self.state = _initial_state(problem, self.tables, self.sessions, slot_of)
+        scalars = self.state.scalars
+        scalars[COST] = scalars[BEST_COST] = self._full_cost()
 
-    # -- set-up --------------------------------------------------------------------
+    @property
+    def cost(self) -> int:
+        return int(self.state.scalars[COST])
 
-    def _build_tables(self, n_entities: int) -> None:
-        n_slots, n_dummies = self.problem.n_slots, n_entities - self.n_sessions
-        self.votes = [self.problem.votes(s) for s in self.sessions] + [0] * n_dummies
-        self.voters = [self.problem.voters[s] for s in self.sessions]
-        self.slot = [self.outside] * n_entities
-        # count[t][v]: sessions of voter v in slot t; the outside row stays all zero.
-        self.count = [[0] * self.problem.n_voters for _ in range(n_slots + 1)]
-        self.gain = [[len(voters)] * n_slots + [0] for voters in self.voters]
-        self.gain += [[0] * (n_slots + 1)] * n_dummies  # never changed
-        self.entities_of_voter = _entities_of_voter(self.problem.n_voters, self.voters)
-        self.shared = _shared_voters(self.voters, n_entities)
-        self.conflicts = _host_conflicts(self.problem, self.sessions)
-        # clash[e][t]: sessions in slot t (pinned ones too) sharing a host with e.
-        self.clash = [[0] * (n_slots + 1) for _ in range(n_entities)]
-        self.sorted_votes: list[list[int]] = [[] for _ in range(n_slots + 1)]
-        self.position = [0] * n_entities
-        self.shift_down: list[list[int]] = [[0] for _ in range(n_slots + 1)]
-        self.shift_up: list[list[int]] = [[0] for _ in range(n_slots + 1)]
-        self.overflow = [0] * (n_slots + 1)
-        self.work = 0
+    @property
+    def best_cost(self) -> int:
+        return int(self.state.scalars[BEST_COST])
 
-    def _place_pins(self) -> None:
-        problem = self.problem
-        for session, cell in enumerate(problem.pinned_cell):
-            if cell is None:
-                continue
-            slot = problem.slot_of(cell)
-            self._recount(problem.voters[session], -1, slot, 1)
-            hosts = set(problem.hosts[session])
-            for entity, other in enumerate(self.sessions):
-                if hosts.intersection(problem.hosts[other]):
-                    self.clash[entity][slot] += 1
+    @property
+    def work(self) -> int:
+        return int(self.state.scalars[WORK])
 
-    def _place_entities(self, slot_of: Sequence[int], n_entities: int) -> None:
-        """Sessions where `slot_of` has them (-1: outside), dummies in the free cells
-        left, the other dummies spare. Cells are numbered slot by slot."""
-        members: list[list[int]] = [[] for _ in range(self.problem.n_slots)]
+    def run(self, temperatures: Sequence[float], work_per_temperature: int, seed: int) -> None:
+        """Metropolis moves at each temperature in turn, `work_per_temperature` units each."""
+        if self.tables.n_sessions:
+            _run(
+                self.tables,
+                self.state,
+                np.asarray(temperatures, dtype=np.float64),
+                work_per_temperature,
+                seed,
+            )
+
+    def session_slots(self) -> list[int]:
+        """The current slot of every session of the problem (-1 outside; pins where pinned)."""
+        return self._problem_slots(self.state.slot)
+
+    def best_slots(self) -> list[int]:
+        return self._problem_slots(self.state.best_slot)
+
+    def _problem_slots(self, entity_slots: Array) -> list[int]:
+        problem, outside = self.problem, self.tables.outside
+        slots = [-1 if c is None else problem.slot_of(c) for c in problem.pinned_cell]
         for e, session in enumerate(self.sessions):
-            if slot_of[session] >= 0:
-                members[slot_of[session]].append(e)
-        dummies = iter(range(self.n_sessions, n_entities))
-        for t, capacities in enumerate(self.capacities[:-1]):
-            members[t] += [next(dummies) for _ in range(len(capacities) - len(members[t]))]
-            for e in members[t]:
-                self._enter(e, t)
-        self.spare = list(dummies)
-        self.cells = [e for slot_members in members for e in slot_members]
-        self.cell_of = [-1] * n_entities
-        for cell, entity in enumerate(self.cells):
-            self.cell_of[entity] = cell
-        ends = _prefix_sums([len(slot_members) for slot_members in members])
-        self.slot_cells = [range(start, end) for start, end in pairwise(ends)]
+            slot = int(entity_slots[e])
+            slots[session] = slot if slot != outside else -1
+        return slots
 
-    def full_cost(self) -> int:
+    def _full_cost(self) -> int:
         """Missed + overflow from scratch (pinned sessions' overflow included)."""
         problem = self.problem
-        attended = sum(sum(1 for c in counts if c) for counts in self.count)
+        attended = int(np.count_nonzero(self.state.voter_load))
         pinned_overflow = sum(
             problem.overflow(s, problem.room_of(cell))
             for s, cell in enumerate(problem.pinned_cell)
             if cell is not None
         )
-        return problem.total_votes - attended + sum(self.overflow) + pinned_overflow
+        return problem.total_votes - attended + int(self.state.overflow.sum()) + pinned_overflow
 
-    def session_slots(self) -> list[int]:
-        """The slot of every session of the problem (-1 outside; pins where pinned)."""
-        problem = self.problem
-        slots = [-1 if c is None else problem.slot_of(c) for c in problem.pinned_cell]
-        for e, session in enumerate(self.sessions):
-            slots[session] = self.slot[e] if self.slot[e] != self.outside else -1
-        return slots
 
-    # -- overflow ------------------------------------------------------------------
+def anneal_slots(
+    problem: Indexed, slot_of: Sequence[int], work_budget: int, seed: int
+) -> list[int]:
+    """The best slot of every session seen by annealing from `slot_of` (-1: outside)."""
+    state = SlotState(problem, slot_of)
+    ratio = END_TEMPERATURE / START_TEMPERATURE
+    temperatures = [
+        START_TEMPERATURE * ratio ** (step / (COOLING_STEPS - 1)) for step in range(COOLING_STEPS)
+    ]
+    state.run(temperatures, max(1, work_budget // COOLING_STEPS), seed)
+    return state.best_slots()
 
-    def _sort_slot(self, t: int) -> None:
-        """Sorted votes of slot t and the prefix sums that `overflow_change` reads."""
-        members = sorted((self.cells[c] for c in self.slot_cells[t]), key=lambda e: -self.votes[e])
-        for index, e in enumerate(members):
-            self.position[e] = index
-        votes = [self.votes[e] for e in members]
-        self.sorted_votes[t] = [-v for v in votes]  # ascending, for bisect
-        capacities = self.capacities[t]
-        here = _excess(votes, capacities)
-        # One room down or up (the last session never moves down, the first never up,
-        # so their padding is never read).
-        down = _excess(votes, capacities[1:] + capacities[-1:])
-        up = _excess(votes, capacities[:1] + capacities[:-1])
-        self.shift_down[t] = _prefix_sums([d - h for d, h in zip(down, here, strict=True)])
-        self.shift_up[t] = _prefix_sums([u - h for u, h in zip(up, here, strict=True)])
-        self.overflow[t] = sum(here)
 
-    def overflow_change(self, t: int, position: int, old: int, new: int) -> int:
-        """Change of slot t's overflow when the votes `old` at `position` become `new`.
+# -- set-up (Python) ---------------------------------------------------------------
 
-        More votes move up to the room of the first session with fewer, pushing the
-        ones between down a room; fewer votes move down, pushing those between up.
-        """
-        if t == self.outside or old == new:
-            return 0
-        capacities = self.capacities[t]
-        if new > old:
-            to = bisect_left(self.sorted_votes[t], -new)
-            shifted = self.shift_down[t][position] - self.shift_down[t][to]
-        else:
-            to = bisect_left(self.sorted_votes[t], -new) - 1
-            shifted = self.shift_up[t][to + 1] - self.shift_up[t][position + 1]
-        gained, lost = new - capacities[to], old - capacities[position]
-        return (gained if gained > 0 else 0) - (lost if lost > 0 else 0) + shifted
 
-    # -- moves ---------------------------------------------------------------------
+def _tables(problem: Indexed, sessions: list[int]) -> Tables:
+    n_sessions, n_slots = len(sessions), problem.n_slots
+    free = _free_capacities(problem)
+    n_entities = n_sessions + sum(map(len, free))
+    voters = [problem.voters[s] for s in sessions] + [()] * (n_entities - n_sessions)
+    sets = [frozenset(v) for v in voters[:n_sessions]]
+    hosts = [frozenset(problem.hosts[s]) for s in sessions]
+    conflicts = [
+        [o for o in range(n_sessions) if o != e and hosts[e] & hosts[o]] for e in range(n_sessions)
+    ]
+    matrix = np.zeros((n_sessions, n_sessions), dtype=np.bool_)
+    for e, others in enumerate(conflicts):
+        matrix[e, others] = True
+    capacities = np.zeros((n_slots, max(1, problem.n_rooms)), dtype=np.int64)
+    for t, row in enumerate(free):
+        capacities[t, : len(row)] = row
+    voter_start, voter_list = _ragged(voters)
+    entity_start, entity_list = _ragged(_entities_of_voter(problem.n_voters, voters))
+    shared_start, shared_list = _ragged(
+        [tuple(sorted(first & second)) for first in sets for second in sets]
+    )
+    conflict_start, conflict_list = _ragged(conflicts)
+    return Tables(
+        n_sessions=n_sessions,
+        outside=n_slots,
+        votes=np.array([len(v) for v in voters], dtype=np.int64),
+        voter_start=voter_start,
+        voter_list=voter_list,
+        entity_start=entity_start,
+        entity_list=entity_list,
+        shared_start=shared_start,
+        shared_list=shared_list,
+        conflict_start=conflict_start,
+        conflict_list=conflict_list,
+        conflicts=matrix,
+        capacities=capacities,
+        n_free=np.array([len(row) for row in free], dtype=np.int64),
+        slot_start=np.array(_prefix_sums([len(row) for row in free]), dtype=np.int64),
+    )
 
-    def swap(self, first: int, second: int, delta: int) -> None:
-        """Exchange the slots and cells of two entities in different slots."""
-        first_slot, second_slot = self.slot[first], self.slot[second]
-        first_cell, second_cell = self.cell_of[first], self.cell_of[second]
-        self._leave(first, first_slot)
-        self._leave(second, second_slot)
-        self._enter(first, second_slot)
-        self._enter(second, first_slot)
-        for entity, cell in ((first, second_cell), (second, first_cell)):
-            self.cell_of[entity] = cell
-            if cell >= 0:
-                self.cells[cell] = entity
-        for entity, was, now in (
-            (first, first_slot, second_slot),
-            (second, second_slot, first_slot),
-        ):
-            if entity >= self.n_sessions and now == self.outside:
-                self.spare.append(entity)
-            elif entity >= self.n_sessions and was == self.outside:
-                self.spare.remove(entity)
-        for t in (first_slot, second_slot):
-            if t != self.outside:
-                self._sort_slot(t)
-        self.cost += delta
-        if self.cost < self.best_cost:
-            self.best_cost = self.cost
-            self.best_slots = self.session_slots()
 
-    def _leave(self, entity: int, slot: int) -> None:
-        self._move_counts(entity, slot, -1)
+def _initial_state(
+    problem: Indexed, tables: Tables, sessions: list[int], slot_of: Sequence[int]
+) -> State:
+    """Pins counted; sessions where `slot_of` has them (-1: outside), dummies in the
+    free cells left, the other dummies spare."""
+    n_slots, n_sessions = problem.n_slots, tables.n_sessions
+    n_entities = len(tables.votes)
+    n_rooms = tables.capacities.shape[1]
+    gain = np.zeros((n_entities, n_slots + 1), dtype=np.int64)
+    gain[:n_sessions, :n_slots] = tables.votes[:n_sessions, None]
+    state = State(
+        slot=np.full(n_entities, tables.outside, dtype=np.int64),
+        cells=np.zeros(int(tables.slot_start[-1]), dtype=np.int64),
+        cell_of=np.full(n_entities, -1, dtype=np.int64),
+        spare=np.zeros(n_entities, dtype=np.int64),
+        voter_load=np.zeros((n_slots + 1, problem.n_voters), dtype=np.int32),
+        gain=gain,
+        clash=np.zeros((n_entities, n_slots + 1), dtype=np.int64),
+        sorted_votes=np.zeros((n_slots + 1, n_rooms), dtype=np.int64),
+        position=np.zeros(n_entities, dtype=np.int64),
+        shift_down=np.zeros((n_slots + 1, n_rooms + 1), dtype=np.int64),
+        shift_up=np.zeros((n_slots + 1, n_rooms + 1), dtype=np.int64),
+        overflow=np.zeros(n_slots + 1, dtype=np.int64),
+        best_slot=np.zeros(n_sessions, dtype=np.int64),
+        scalars=np.zeros(4, dtype=np.int64),
+    )
+    _place_pins(problem, tables, state, sessions)
+    members: list[list[int]] = [[] for _ in range(n_slots)]
+    for e, session in enumerate(sessions):
+        if slot_of[session] >= 0:
+            members[slot_of[session]].append(e)
+    dummies = iter(range(n_sessions, n_entities))
+    for t in range(n_slots):
+        members[t] += [next(dummies) for _ in range(int(tables.n_free[t]) - len(members[t]))]
+    spare = list(dummies)
+    state.spare[: len(spare)] = spare
+    state.scalars[N_SPARE] = len(spare)
+    cells = [e for slot_members in members for e in slot_members]
+    state.cells[:] = cells
+    state.cell_of[cells] = np.arange(len(cells))
+    _fill(tables, state)
+    state.best_slot[:] = state.slot[:n_sessions]
+    return state
 
-    def _enter(self, entity: int, slot: int) -> None:
-        self.slot[entity] = slot
-        self._move_counts(entity, slot, 1)
 
-    def _move_counts(self, entity: int, slot: int, step: int) -> None:
-        if entity >= self.n_sessions or slot == self.outside:
-            return
-        if step < 0:
-            self.slot[entity] = self.outside
-        self._recount(self.voters[entity], entity, slot, step)
-        for other in self.conflicts[entity]:
-            self.clash[other][slot] += step
-
-    def _recount(self, voters: Sequence[int], entity: int, slot: int, step: int) -> None:
-        """Update counts and gains after `entity` (-1: a pinned session) left (step -1)
-        or entered (+1) `slot`.
-
-        gain[o][slot] counts o's voters with no session in the slot besides o itself, so
-        it changes when a voter's count crosses 0/1 for sessions elsewhere, and 1/2 for
-        the one session of theirs that is in the slot. The entity's own gains stay right.
-        """
-        count, gain, entities_of_voter, slot_of = (
-            self.count[slot],
-            self.gain,
-            self.entities_of_voter,
-            self.slot,
-        )
-        crossing_empty = 0 if step < 0 else 1
-        crossing_single = 1 if step < 0 else 2
-        for voter in voters:
-            count[voter] += step
-            now = count[voter]
-            if now == crossing_empty:
-                for other in entities_of_voter[voter]:
-                    if other != entity:
-                        gain[other][slot] -= step
-            elif now == crossing_single:
-                for other in entities_of_voter[voter]:
-                    if other != entity and slot_of[other] == slot:
-                        gain[other][slot] -= step
-        self.work += WORK_PER_MOVED_VOTER * len(voters)
+def _place_pins(problem: Indexed, tables: Tables, state: State, sessions: list[int]) -> None:
+    for session, cell in enumerate(problem.pinned_cell):
+        if cell is None:
+            continue
+        slot = problem.slot_of(cell)
+        pinned_voters = np.array(problem.voters[session], dtype=np.int64)
+        _recount(tables, state, pinned_voters, -1, slot, 1)
+        hosts = set(problem.hosts[session])
+        for entity, other in enumerate(sessions):
+            if hosts.intersection(problem.hosts[other]):
+                state.clash[entity, slot] += 1
 
 
 def _free_capacities(problem: Indexed) -> list[list[int]]:
@@ -265,15 +285,17 @@ def _free_capacities(problem: Indexed) -> list[list[int]]:
     ]
 
 
-def _excess(votes: list[int], capacities: list[int]) -> list[int]:
-    return [v - c if v > c else 0 for v, c in zip(votes, capacities, strict=True)]
-
-
 def _prefix_sums(values: list[int]) -> list[int]:
     sums = [0]
     for value in values:
         sums.append(sums[-1] + value)
     return sums
+
+
+def _ragged(rows: Sequence[Sequence[int]]) -> tuple[Array, Array]:
+    start = np.array(_prefix_sums([len(row) for row in rows]), dtype=np.int64)
+    flat = np.array([value for row in rows for value in row], dtype=np.int64)
+    return start, flat
 
 
 def _entities_of_voter(n_voters: int, voters: list[tuple[int, ...]]) -> list[list[int]]:
@@ -284,44 +306,29 @@ def _entities_of_voter(n_voters: int, voters: list[tuple[int, ...]]) -> list[lis
     return entities
 
 
-def _shared_voters(voters: list[tuple[int, ...]], n_entities: int) -> list[list[tuple[int, ...]]]:
-    """shared[s][e]: voters of both session entity s and entity e (none for dummies)."""
-    sets = [frozenset(v) for v in voters]
-    shared: list[list[tuple[int, ...]]] = []
-    for first in sets:
-        row = [tuple(sorted(first & second)) for second in sets]
-        shared.append(row + [()] * (n_entities - len(sets)))
-    return shared
+# -- the compiled part -------------------------------------------------------------
 
 
-def _host_conflicts(problem: Indexed, sessions: list[int]) -> list[frozenset[int]]:
-    """For every session entity, the other session entities that share a host with it."""
-    return [
-        frozenset(
-            other
-            for other, other_session in enumerate(sessions)
-            if other != entity and set(problem.hosts[session]) & set(problem.hosts[other_session])
-        )
-        for entity, session in enumerate(sessions)
-    ]
+@compiled
+def _fill(tables: Tables, state: State) -> None:
+    """Count every entity into the slot of its cell, then sort every slot."""
+    for t in range(tables.outside):
+        for cell in range(tables.slot_start[t], tables.slot_start[t + 1]):
+            _enter(tables, state, state.cells[cell], t)
+        _sort_slot(tables, state, t)
 
 
-def anneal_slots(
-    problem: Indexed, slot_of: Sequence[int], work_budget: int, seed: int
-) -> list[int]:
-    """The best slot of every session seen by annealing from `slot_of` (-1: outside)."""
-    state = SlotState(problem, slot_of)
-    rng = random.Random(seed)
-    if state.n_sessions:
-        step_work = max(1, work_budget // COOLING_STEPS)
-        ratio = END_TEMPERATURE / START_TEMPERATURE
-        for step in range(COOLING_STEPS):
-            temperature = START_TEMPERATURE * ratio ** (step / (COOLING_STEPS - 1))
-            run_at(state, state.work + step_work, temperature, rng)
-    return state.best_slots
+@compiled
+def _run(
+    tables: Tables, state: State, temperatures: npt.NDArray[np.float64], step_work: int, seed: int
+) -> None:
+    np.random.seed(seed)
+    for temperature in temperatures:
+        _run_at(tables, state, state.scalars[WORK] + step_work, temperature)
 
 
-def run_at(state: SlotState, work_until: int, temperature: float, rng: random.Random) -> None:
+@compiled
+def _run_at(tables: Tables, state: State, work_until: int, temperature: float) -> None:
     """Metropolis moves at one temperature until `work_until` work units are spent.
 
     Costs are integers, so a move that costs d > 0 passes with probability
@@ -329,81 +336,258 @@ def run_at(state: SlotState, work_until: int, temperature: float, rng: random.Ra
     before the exact cost, so that cheap lower bounds can reject most moves at once.
     """
     passing = _passing_chances(temperature)
-    random_number = rng.random
-    n_sessions, n_cells, outside = state.n_sessions, len(state.cells), state.outside
+    n_passing = len(passing)
+    n_sessions, outside = tables.n_sessions, tables.outside
+    n_cells = len(state.cells)
     # Draws past the last cell take the session out of the grid instead.
     n_draws = n_cells + max(1, round(n_cells * REMOVE_SHARE / (1 - REMOVE_SHARE)))
-    slot, gain, votes, overflow = state.slot, state.gain, state.votes, state.overflow
-    cells, spare, shared, count = state.cells, state.spare, state.shared, state.count
-    clash, conflicts, position = state.clash, state.conflicts, state.position
-    overflow_change = state.overflow_change
-    work = state.work
+    # Arrays in locals: taking one from a tuple inside the loop costs two atomic
+    # reference count updates, which would dominate a rejected draw.
+    slot, gain, votes, overflow = state.slot, state.gain, tables.votes, state.overflow
+    count, clash, scalars = state.voter_load, state.clash, state.scalars
+    cells, spare, position = state.cells, state.spare, state.position
+    shared_start, shared_list = tables.shared_start, tables.shared_list
+    conflicts, capacities, n_free = tables.conflicts, tables.capacities, tables.n_free
+    sorted_votes, shift_down, shift_up = state.sorted_votes, state.shift_down, state.shift_up
+    work = scalars[WORK]
     while work < work_until:
         work += WORK_PER_DRAW
-        first = int(random_number() * n_sessions)
-        draw = int(random_number() * n_draws)
+        first = int(np.random.random() * n_sessions)
+        draw = int(np.random.random() * n_draws)
         if draw < n_cells:
             second = cells[draw]
-        elif spare and slot[first] != outside:
-            second = spare[-1]
+        elif scalars[N_SPARE] > 0 and slot[first] != outside:
+            second = spare[scalars[N_SPARE] - 1]
         else:
             continue
         first_slot, second_slot = slot[first], slot[second]
         if first_slot == second_slot:
             continue
-        first_gain, second_gain = gain[first], gain[second]
         delta = (
-            first_gain[first_slot]
-            - first_gain[second_slot]
-            + second_gain[second_slot]
-            - second_gain[first_slot]
+            gain[first, first_slot]
+            - gain[first, second_slot]
+            + gain[second, second_slot]
+            - gain[second, first_slot]
         )
-        both = shared[first][second]
-        if both:
-            first_counts, second_counts = count[first_slot], count[second_slot]
-            for voter in both:
-                delta -= (first_counts[voter] == 1) + (second_counts[voter] == 1)
+        if second < n_sessions:
+            pair = first * n_sessions + second
+            for k in range(shared_start[pair], shared_start[pair + 1]):
+                voter = shared_list[k]
+                delta -= (count[first_slot, voter] == 1) + (count[second_slot, voter] == 1)
         # Overflow can only fall in the slot that trades its session for one with fewer
         # votes, by at most the difference and at most that slot's overflow.
         first_votes, second_votes = votes[first], votes[second]
         if first_votes > second_votes:
-            slack = first_votes - second_votes
-            if slack > overflow[first_slot]:
-                slack = overflow[first_slot]
+            slack = min(first_votes - second_votes, overflow[first_slot])
         else:
-            slack = second_votes - first_votes
-            if slack > overflow[second_slot]:
-                slack = overflow[second_slot]
-        chance = random_number()
-        if delta - slack > 0 and (delta - slack >= len(passing) or chance > passing[delta - slack]):
+            slack = min(second_votes - first_votes, overflow[second_slot])
+        chance = np.random.random()
+        bound = delta - slack
+        if bound > 0 and (bound >= n_passing or chance > passing[bound]):
             continue
-        if (clash[first][second_slot] or clash[second][first_slot]) and (
-            _host_clash(clash, conflicts, first, second_slot, second)
-            or _host_clash(clash, conflicts, second, first_slot, first)
+        if (clash[first, second_slot] or clash[second, first_slot]) and (
+            _host_clash(conflicts, n_sessions, clash, first, second_slot, second)
+            or _host_clash(conflicts, n_sessions, clash, second, first_slot, first)
         ):
             continue
         work += WORK_PER_JUDGEMENT
-        delta += overflow_change(
-            first_slot, position[first], first_votes, second_votes
-        ) + overflow_change(second_slot, position[second], second_votes, first_votes)
-        if delta <= 0 or (delta < len(passing) and chance <= passing[delta]):
-            state.work = work
-            state.swap(first, second, delta)
-            work = state.work
-    state.work = work
+        for t, at, old, new in (
+            (first_slot, position[first], first_votes, second_votes),
+            (second_slot, position[second], second_votes, first_votes),
+        ):
+            if t != outside:
+                delta += _overflow_change(
+                    sorted_votes, shift_down, shift_up, capacities, n_free[t], t, at, old, new
+                )
+        if delta <= 0 or (delta < n_passing and chance <= passing[delta]):
+            scalars[WORK] = work
+            _swap(tables, state, first, second, delta)
+            work = scalars[WORK]
+    scalars[WORK] = work
 
 
-def _passing_chances(temperature: float) -> list[float]:
+@compiled
+def _passing_chances(temperature: float) -> npt.NDArray[np.float64]:
     """exp(-d / temperature) for d = 0, 1, ... while it is above one in a billion."""
     longest = max(1, math.ceil(temperature * math.log(1e9)))
-    return [math.exp(-d / temperature) for d in range(longest)]
+    return np.exp(-np.arange(longest) / temperature)
 
 
+@inlined
 def _host_clash(
-    clash: list[list[int]], conflicts: list[frozenset[int]], entity: int, slot: int, leaving: int
+    conflicts: npt.NDArray[np.bool_],
+    n_sessions: int,
+    clash: Array,
+    entity: int,
+    slot: int,
+    leaving: int,
 ) -> bool:
     """Whether `entity` would share a host with a session in `slot` once `leaving` left."""
-    if entity >= len(conflicts):
+    if entity >= n_sessions:
         return False
-    clashing = clash[entity][slot]
-    return clashing > 1 or (clashing == 1 and leaving not in conflicts[entity])
+    clashing = clash[entity, slot]
+    return clashing > 1 or (
+        clashing == 1 and not (leaving < n_sessions and conflicts[entity, leaving])
+    )
+
+
+@inlined
+def _overflow_change(
+    sorted_votes: Array,
+    shift_down: Array,
+    shift_up: Array,
+    capacities: Array,
+    size: int,
+    t: int,
+    position: int,
+    old: int,
+    new: int,
+) -> int:
+    """Change of slot t's overflow (`size` rooms) when the votes `old` at `position`
+    become `new`.
+
+    More votes move up to the room of the first session with fewer, pushing the ones
+    between down a room; fewer votes move down, pushing those between up.
+    """
+    if old == new:
+        return 0
+    low, high = 0, size  # bisection: the first rank with fewer votes than `new`
+    while low < high:
+        middle = (low + high) // 2
+        if sorted_votes[t, middle] < -new:
+            low = middle + 1
+        else:
+            high = middle
+    if new > old:
+        to = low
+        shifted = shift_down[t, position] - shift_down[t, to]
+    else:
+        to = low - 1
+        shifted = shift_up[t, to + 1] - shift_up[t, position + 1]
+    return int(max(new - capacities[t, to], 0) - max(old - capacities[t, position], 0) + shifted)
+
+
+@inlined
+def _swap(tables: Tables, state: State, first: int, second: int, delta: int) -> None:
+    """Exchange the slots and cells of two entities in different slots."""
+    first_slot, second_slot = state.slot[first], state.slot[second]
+    first_cell, second_cell = state.cell_of[first], state.cell_of[second]
+    _leave(tables, state, first, first_slot)
+    _leave(tables, state, second, second_slot)
+    _enter(tables, state, first, second_slot)
+    _enter(tables, state, second, first_slot)
+    state.cell_of[first], state.cell_of[second] = second_cell, first_cell
+    if second_cell >= 0:
+        state.cells[second_cell] = first
+    if first_cell >= 0:
+        state.cells[first_cell] = second
+    # Only the second entity can be a dummy (the first is always a session).
+    if second >= tables.n_sessions and first_slot == tables.outside:
+        state.spare[state.scalars[N_SPARE]] = second
+        state.scalars[N_SPARE] += 1
+    elif second >= tables.n_sessions and second_slot == tables.outside:
+        _remove_spare(state, second)
+    for t in (first_slot, second_slot):
+        if t != tables.outside:
+            _sort_slot(tables, state, t)
+    scalars = state.scalars
+    scalars[COST] += delta
+    if scalars[COST] < scalars[BEST_COST]:
+        scalars[BEST_COST] = scalars[COST]
+        state.best_slot[:] = state.slot[: tables.n_sessions]
+
+
+@inlined
+def _remove_spare(state: State, dummy: int) -> None:
+    n_spare = state.scalars[N_SPARE]
+    index = 0
+    while state.spare[index] != dummy:
+        index += 1
+    state.spare[index : n_spare - 1] = state.spare[index + 1 : n_spare]
+    state.scalars[N_SPARE] = n_spare - 1
+
+
+@inlined
+def _leave(tables: Tables, state: State, entity: int, slot: int) -> None:
+    _move_counts(tables, state, entity, slot, -1)
+
+
+@inlined
+def _enter(tables: Tables, state: State, entity: int, slot: int) -> None:
+    state.slot[entity] = slot
+    _move_counts(tables, state, entity, slot, 1)
+
+
+@inlined
+def _move_counts(tables: Tables, state: State, entity: int, slot: int, step: int) -> None:
+    if entity >= tables.n_sessions or slot == tables.outside:
+        return
+    if step < 0:
+        state.slot[entity] = tables.outside
+    voters = tables.voter_list[tables.voter_start[entity] : tables.voter_start[entity + 1]]
+    _recount(tables, state, voters, entity, slot, step)
+    for k in range(tables.conflict_start[entity], tables.conflict_start[entity + 1]):
+        state.clash[tables.conflict_list[k], slot] += step
+
+
+@compiled
+def _recount(
+    tables: Tables, state: State, voters: Array, entity: int, slot: int, step: int
+) -> None:
+    """Update counts and gains after `entity` (-1: a pinned session) left (step -1)
+    or entered (+1) `slot`.
+
+    gain[o, slot] counts o's voters with no session in the slot besides o itself, so
+    it changes when a voter's count crosses 0/1 for sessions elsewhere, and 1/2 for
+    the one session of theirs that is in the slot. The entity's own gains stay right.
+    """
+    count, gain, slot_of = state.voter_load, state.gain, state.slot
+    entity_start, entity_list = tables.entity_start, tables.entity_list
+    crossing_empty = 0 if step < 0 else 1
+    crossing_single = 1 if step < 0 else 2
+    for voter in voters:
+        count[slot, voter] += step
+        now = count[slot, voter]
+        if now == crossing_empty:
+            for k in range(entity_start[voter], entity_start[voter + 1]):
+                other = entity_list[k]
+                if other != entity:
+                    gain[other, slot] -= step
+        elif now == crossing_single:
+            for k in range(entity_start[voter], entity_start[voter + 1]):
+                other = entity_list[k]
+                if other != entity and slot_of[other] == slot:
+                    gain[other, slot] -= step
+    state.scalars[WORK] += WORK_PER_MOVED_VOTER * len(voters)
+
+
+@inlined
+def _sort_slot(tables: Tables, state: State, t: int) -> None:
+    """Sorted votes of slot t and the prefix sums that `_overflow_change` reads.
+
+    One room down or up: the last session never moves down, the first never up, so
+    their padding (the same room) is never read.
+    """
+    start, size = tables.slot_start[t], tables.n_free[t]
+    members = state.cells[start : start + size].copy()
+    votes = tables.votes
+    for i in range(1, size):  # insertion sort, most votes first, stable
+        entity, j = members[i], i
+        while j > 0 and votes[members[j - 1]] < votes[entity]:
+            members[j] = members[j - 1]
+            j -= 1
+        members[j] = entity
+    capacities = tables.capacities[t]
+    total = 0
+    for i in range(size):
+        entity = members[i]
+        v = votes[entity]
+        state.position[entity] = i
+        state.sorted_votes[t, i] = -v
+        here = max(v - capacities[i], 0)
+        down = max(v - capacities[min(i + 1, size - 1)], 0)
+        up = max(v - capacities[max(i - 1, 0)], 0)
+        state.shift_down[t, i + 1] = state.shift_down[t, i] + down - here
+        state.shift_up[t, i + 1] = state.shift_up[t, i] + up - here
+        total += here
+    state.overflow[t] = total

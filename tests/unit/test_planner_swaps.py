@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from schedules.planner.heuristic import Grid, start
 from schedules.planner.indexed import index_instance
-from schedules.planner.swaps import SlotState, run_at
+from schedules.planner.swaps import SlotState
 from tests.unit.test_planner_reference import hard_constraint_violations, naive_objective
 from tests.unit.test_planner_solve import generated, pinned_at
 
@@ -20,13 +18,14 @@ def test_accepted_swaps_keep_the_running_cost_exact(seed: int) -> None:
     )
     problem = index_instance(instance)
     state = SlotState(problem, start(problem).slot_of)
-    rng = random.Random(seed)
     # Hot enough that many moves of every kind pass, then cold.
     for temperature in (30.0, 3.0, 0.5):
-        run_at(state, state.work + 30_000, temperature, rng)
+        work = state.work
+        state.run([temperature], 30_000, seed)
+        assert state.work >= work + 30_000
         for slots, cost in (
             (state.session_slots(), state.cost),
-            (state.best_slots, state.best_cost),
+            (state.best_slots(), state.best_cost),
         ):
             plan = problem.assignments(Grid(problem).cells(slots))
             assert hard_constraint_violations(instance, plan) == []
