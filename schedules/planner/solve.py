@@ -48,7 +48,7 @@ class Pace:
     releases_gil: bool
 
 
-FRESH_PACE = Pace(40_000_000, 160_000_000, 2_000_000, releases_gil=True)  # swaps.py
+FRESH_PACE = Pace(40_000_000, 80_000_000, 2_000_000, releases_gil=True)  # swaps.py
 REPLANNING_PACE = Pace(2_500_000, 40_000_000, 3_000_000, releases_gil=False)  # heuristic.py
 
 
