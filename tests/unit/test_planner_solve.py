@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from functools import partial
 
 import pytest
 
@@ -18,6 +19,9 @@ from schedules.planner import (
     plan,
     score,
 )
+from schedules.planner.heuristic import anneal
+from schedules.planner.indexed import index_instance
+from schedules.planner.solve import _run_chains
 from tests.unit.test_planner_reference import (
     brute_force_optimum,
     hard_constraint_violations,
@@ -61,7 +65,7 @@ def test_small_instance_reaches_the_brute_force_optimum() -> None:
 
 def test_same_input_same_grid() -> None:
     instance = generated(sessions=26, rooms=4, slots=5, voters=90)
-    # 1.7 s is just enough for a second annealing chain in another process.
+    # Two annealing chains, side by side in two threads.
     first = plan(instance, time_limit=1.7, seed=3)
     second = plan(instance, time_limit=1.7, seed=3)
     assert first.assignments == second.assignments
@@ -71,6 +75,16 @@ def test_same_input_same_grid() -> None:
         second.bound,
     )
     assert first.unscheduled  # more sessions than room-slots: some must wait
+
+
+def test_chains_side_by_side_give_what_each_gives_alone() -> None:
+    """The compiled chains share no state: four in two threads equal four run alone."""
+    problem = index_instance(generated(sessions=26, rooms=4, slots=5, voters=90))
+    chain = partial(anneal, problem, 3_000_000)
+    seeds = [3, 4, 5, 6]
+    alone = [chain(seed) for seed in seeds]
+    assert _run_chains(chain, seeds, workers=2, in_threads=True) == alone
+    assert len(set(map(tuple, alone))) > 1  # the seeds do lead to different grids
 
 
 def test_a_different_seed_still_gives_a_valid_grid() -> None:
