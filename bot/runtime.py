@@ -17,6 +17,7 @@ from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxSender
 from bot.scheduler import SchedulerService
 from bot.settings import Settings
+from bot.warm_up import PlannerWarmUp
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def build_adapters(settings: Settings) -> dict[str, Adapter]:
 
 
 def build_services(settings: Settings) -> list[Service]:
-    return [SchedulerService()]
+    return [SchedulerService(), PlannerWarmUp()]
 
 
 def freeze_startup_heap() -> None:

@@ -13,10 +13,18 @@ from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxSender
 from bot.settings import Settings
 from schedules.clock import ManualClock
+from schedules.planner import warm_up
 from tests.support.chat import FakeAdapter, Person
 from tests.support.store import postgres_schema_url
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_planner() -> None:
+    """The planner's annealer compiled once, into Numba's cache, before the bot
+    processes of end-to-end tests would each compile it on their own."""
+    warm_up()
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """The session-grid planner: which session runs when and where.
 
-Pure Python on top of OR-Tools CP-SAT; see docs/planner.md for how it decides.
+Python on top of OR-Tools CP-SAT, its annealing loop compiled by Numba; see
+docs/planner.md for how it decides.
 """
 
 from schedules.planner.indexed import Assignments
 from schedules.planner.model import Identifier, Instance, InstanceError, Pin, Room, Session, Slot
 from schedules.planner.score import score
-from schedules.planner.solve import PlanResult, plan
+from schedules.planner.solve import PlanResult, plan, warm_up
 
 __all__ = [
     "Assignments",
@@ -20,4 +21,5 @@ __all__ = [
     "Slot",
     "plan",
     "score",
+    "warm_up",
 ]

@@ -22,13 +22,14 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from multiprocessing import get_context
 
 from schedules.planner.cpsat import Cells, CpSatOutcome, solve_cpsat
 from schedules.planner.heuristic import anneal
 from schedules.planner.indexed import Assignments, Indexed, index_instance
-from schedules.planner.model import Identifier, Instance
+from schedules.planner.model import Identifier, Instance, Room, Session, Slot
 from schedules.planner.score import cheap_lower_bound, count_moved, score
 
 ANNEALING_SHARE = 0.8
@@ -119,6 +120,19 @@ def plan(
         if polished.cost(problem) < best.cost(problem):
             best = polished
     return _result(problem, best, outcome, previous, time.perf_counter() - started)
+
+
+def warm_up() -> None:
+    """Have the compiled annealer ready: Numba compiles it on first use (some ten
+    seconds on a new installation; later processes load it from its cache), and a
+    plan is made while the store is locked for writing."""
+    start = datetime(2000, 1, 1, 10)
+    slots = tuple(
+        Slot(t, start + timedelta(hours=t), start + timedelta(hours=t, minutes=45))
+        for t in range(2)
+    )
+    sessions = tuple(Session(s, f"Session {s}", voters=("a", "b")) for s in range(3))
+    plan(Instance((Room("room", "Room", 1),), slots, sessions), time_limit=0.01, workers=1)
 
 
 def anneal_chains(problem: Indexed, work: int, seed: int, workers: int) -> Candidate:

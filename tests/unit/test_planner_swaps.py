@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from schedules.planner import swaps, warm_up
 from schedules.planner.heuristic import Grid, start
 from schedules.planner.indexed import index_instance
 from schedules.planner.swaps import SlotState
@@ -30,3 +31,8 @@ def test_accepted_swaps_keep_the_running_cost_exact(seed: int) -> None:
             plan = problem.assignments(Grid(problem).cells(slots))
             assert hard_constraint_violations(instance, plan) == []
             assert sum(naive_objective(instance, plan)) == cost
+
+
+def test_warm_up_leaves_the_annealer_compiled() -> None:
+    warm_up()
+    assert swaps._run.signatures  # a plan made now runs machine code at once
