@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.db import dialect_of
+from storage.db import dialect_of, run_core
 from storage.models import (
     ChannelState,
     DeliveryStatus,
@@ -118,7 +118,7 @@ class Inbox:
         loser's transaction is retried and then finds the event handled.
         """
         parameters = {"on_platform": platform, "key": external_id, "now": now}
-        claimed = cast(CursorResult[Any], self._session.execute(_CLAIM_KEPT_EVENT, parameters))
+        claimed = cast(CursorResult[Any], run_core(self._session, _CLAIM_KEPT_EVENT, parameters))
         if claimed.rowcount:
             return True
         if self._find(platform, external_id) is not None:
