@@ -246,8 +246,11 @@ class Channels:
             self.touch_identity(identity, direct_chat_id)
 
     def touch_identity(self, identity: Identity, direct_chat_id: str | None) -> None:
+        # Assigning an unchanged value still marks the object modified, and a modified
+        # object costs a flush before the next statement.
         changed = identity.unreachable_at is not None
-        identity.unreachable_at = None
+        if changed:
+            identity.unreachable_at = None
         if direct_chat_id is not None and identity.direct_chat_id != direct_chat_id:
             identity.direct_chat_id, changed = direct_chat_id, True
         if changed:
