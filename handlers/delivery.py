@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from handlers.messages import Attachment, Button, Chat, PollSpec, Reply
-from storage.models import DeliveryStatus, OutboxMessage
+from storage.delivery import NewMessage
+from storage.models import DeliveryStatus
 from storage.uow import UnitOfWork
 
 # Answers to what someone just did go first; notices to others next; announcements last.
@@ -20,8 +21,8 @@ def enqueue_replies(
     replies: list[Reply],
     now: datetime,
     claim_answers: bool = False,
-) -> list[tuple[OutboxMessage, Reply]]:
-    """Queue replies; returns the answers to `origin` (ids once committed), in order.
+) -> list[tuple[int, Reply]]:
+    """Queue replies; returns the answers to `origin` (outbox ids), in order.
 
     `claim_answers`: the caller sends the answers itself right after the commit, so
     they are queued as being sent already (an interrupted send counts as attempted).
@@ -31,12 +32,16 @@ def enqueue_replies(
         if reply.to_person is not None:
             enqueue_for_person(uow, reply.to_person, reply, now, PRIORITY_NOTICE)
         elif origin is not None:
-            message = enqueue_to_chat(
-                uow, origin.platform, origin.chat_id, reply, now, PRIORITY_ANSWER
+            message_id = enqueue_to_chat(
+                uow,
+                origin.platform,
+                origin.chat_id,
+                reply,
+                now,
+                PRIORITY_ANSWER,
+                claimed=claim_answers,
             )
-            if claim_answers:
-                message.status, message.attempts = DeliveryStatus.SENDING, 1
-            answers.append((message, reply))
+            answers.append((message_id, reply))
     return answers
 
 
@@ -48,17 +53,21 @@ def enqueue_to_chat(
     now: datetime,
     priority: int,
     batch: str | None = None,
-) -> OutboxMessage:
+    claimed: bool = False,
+) -> int:
+    """Queue `reply` to a chat (`claimed`: as being sent already); its outbox id."""
     payload, attachment = reply_to_payload(reply)
     return uow.outbox.add(
-        OutboxMessage(
+        NewMessage(
             platform=platform,
+            payload=payload,
+            created_at=now,
             chat_id=chat_id,
             priority=priority,
-            payload=payload,
             attachment=attachment,
             batch=batch,
-            created_at=now,
+            status=DeliveryStatus.SENDING if claimed else DeliveryStatus.PENDING,
+            attempts=1 if claimed else 0,
         )
     )
 
@@ -78,16 +87,16 @@ def enqueue_for_person(
         if identity.unreachable_at is not None:
             continue
         uow.outbox.add(
-            OutboxMessage(
+            NewMessage(
                 platform=identity.platform,
+                payload=payload,
+                created_at=now,
                 chat_id=identity.direct_chat_id,
                 recipient_user_id=identity.platform_user_id,
                 person_id=person_id,
                 priority=priority,
-                payload=payload,
                 attachment=attachment,
                 batch=batch,
-                created_at=now,
             )
         )
         queued += 1

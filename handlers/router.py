@@ -30,7 +30,7 @@ from handlers.polls import poll_for_ref, record_answer, record_tally
 from handlers.registry import ArgumentError, CommandSpec, Registry
 from handlers.validation import Explained, clean_text
 from schedules.clock import Clock
-from storage.models import LinkedChat, OutboxMessage
+from storage.models import LinkedChat
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ class Router:
             now = self.clock.now()
             answers = enqueue_replies(uow, incoming.chat, replies, now, claim_answers)
             more_queued = uow.outbox.added > len(answers)
-        return Handled(replies, _committed(answers), more_queued, claim_answers)
+        return Handled(replies, tuple(answers), more_queued, claim_answers)
 
     def _claim(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> bool:
         if not incoming.external_id:
@@ -331,10 +331,6 @@ class Router:
     def _text_for(self, sender: Sender, key: str) -> str:
         language = normalise_language(sender.language_hint, self.config.default_language)
         return self.catalogues.text(language, key)
-
-
-def _committed(answers: list[tuple[OutboxMessage, Reply]]) -> tuple[tuple[int, Reply], ...]:
-    return tuple((message.id, reply) for message, reply in answers if message.id is not None)
 
 
 def _no_stricter(view: CommandSpec, pressed: CommandSpec) -> bool:

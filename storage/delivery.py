@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, insert, inspect, update
+from sqlalchemy import CursorResult, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -54,7 +55,6 @@ _MARK_SENT = (
 _IDENTITY = select(Identity).where(
     Identity.platform == bindparam("platform"), Identity.platform_user_id == bindparam("user_id")
 )
-_OUTBOX_COLUMNS = tuple(c.key for c in inspect(OutboxMessage).columns if c.key != "id")
 _ADD_OUTBOX = insert(OutboxMessage).returning(col(OutboxMessage.id))
 _CLAIM_OUTBOX = (
     update(OutboxMessage)
@@ -141,18 +141,39 @@ class Inbox:
         return list(self._session.exec(statement))
 
 
+@dataclass(frozen=True)
+class NewMessage:
+    """A message to queue: an `OutboxMessage` row without what sending fills in."""
+
+    platform: str
+    payload: dict[str, Any]
+    created_at: datetime
+    chat_id: str | None = None
+    recipient_user_id: str | None = None
+    person_id: int | None = None
+    priority: int = 0
+    attachment: bytes | None = None
+    batch: str | None = None
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+
+
+_NEW_MESSAGE_FIELDS = tuple(field.name for field in fields(NewMessage))
+
+
 class Outbox:
     def __init__(self, session: Session) -> None:
         self._session = session
         self.added = 0  # messages queued in this unit of work
 
-    def add(self, message: OutboxMessage) -> OutboxMessage:
-        """Queue `message`: inserted at once, past the ORM (an answer is queued on every
-        event, and the ORM's flush cost more than the insert); it gets its id now."""
-        values = {name: getattr(message, name) for name in _OUTBOX_COLUMNS}
-        message.id = run_core(self._session, _ADD_OUTBOX, values).scalar_one()
+    def add(self, message: NewMessage) -> int:
+        """Queue a message: inserted at once, past the ORM (an answer is queued on every
+        event, and building a model object and flushing it cost more than the insert);
+        its id."""
+        values = {name: getattr(message, name) for name in _NEW_MESSAGE_FIELDS}
+        message_id: int = run_core(self._session, _ADD_OUTBOX, values).scalar_one()
         self.added += 1
-        return message
+        return message_id
 
     def claim(self, message_ids: list[int]) -> set[int]:
         """Mark pending messages as being sent; the ids this caller may send.
