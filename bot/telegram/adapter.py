@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram import error as tg_error
 
 from bot.adapter import IncomingHandler
@@ -23,7 +23,7 @@ from bot.telegram.lanes import Lanes
 from bot.telegram.menus import Menus
 from bot.telegram.options import TelegramOptions
 from bot.telegram.pacing import SendLimits, SendPacer
-from bot.telegram.polling import Poller, Received
+from bot.telegram.polling import Poller, PollingBot, Received
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.sending import OpenQueries, TelegramSender
 from bot.telegram.store import PLATFORM, StoredUpdate, TelegramStore, external_id
@@ -60,7 +60,7 @@ class TelegramAdapter:
     ) -> None:
         self.options = options
         self.store = store
-        self.bot = Bot(
+        self.bot = PollingBot(
             options.token,
             base_url=options.base_url,
             base_file_url=options.base_file_url,

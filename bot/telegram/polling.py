@@ -27,9 +27,25 @@ Received = tuple[dict[str, Any], Update]
 BatchHandler = Callable[[list[Received]], Awaitable[None]]
 
 
+class PollingBot(Bot):
+    """PTB's Bot, whose getUpdates also gives each update as received, to keep: turning
+    PTB's objects back into dicts cost more than reading them (4% of a vote press)."""
+
+    async def get_updates_as_received(
+        self, offset: int, timeout: int, allowed_updates: list[str]
+    ) -> list[Received]:
+        """`get_updates`, with the same request (and its long read timeout)."""
+        data = {"offset": offset, "timeout": timeout, "allowed_updates": allowed_updates}
+        read_timeout = (self._request[0].read_timeout or 0) + timeout
+        payloads: list[dict[str, Any]] = await self._post(
+            "getUpdates", data, read_timeout=read_timeout
+        )
+        return [(payload, Update.de_json(payload, self)) for payload in payloads]
+
+
 class Poller:
     def __init__(
-        self, bot: Bot, on_batch: BatchHandler, long_poll_seconds: int = LONG_POLL_SECONDS
+        self, bot: PollingBot, on_batch: BatchHandler, long_poll_seconds: int = LONG_POLL_SECONDS
     ) -> None:
         self.bot = bot
         self.on_batch = on_batch
@@ -41,10 +57,8 @@ class Poller:
             try:
                 if not webhook_deleted:  # getUpdates is refused while a webhook is set
                     webhook_deleted = await self.bot.delete_webhook()
-                updates = await self.bot.get_updates(
-                    offset=offset,
-                    timeout=self.long_poll_seconds,
-                    allowed_updates=list(ALLOWED_UPDATES),
+                batch = await self.bot.get_updates_as_received(
+                    offset, self.long_poll_seconds, list(ALLOWED_UPDATES)
                 )
             except tg_error.RetryAfter as error:
                 await asyncio.sleep(retry_seconds(error))
@@ -56,8 +70,8 @@ class Poller:
                 pause = min(MAX_PAUSE_SECONDS, pause * 2)
                 continue
             pause = 1.0
-            if updates and await self._keep([(update.to_dict(), update) for update in updates]):
-                offset = updates[-1].update_id + 1
+            if batch and await self._keep(batch):
+                offset = batch[-1][1].update_id + 1
 
     async def _keep(self, batch: list[Received]) -> bool:
         """False when the store failed: the batch stays unconfirmed and comes again."""
