@@ -220,3 +220,18 @@ async def test_an_event_does_not_wait_behind_a_running_flush(app: App) -> None:
     assert await asyncio.wait_for(running, timeout=5) == 2
     assert [r.text for r in adapter.sent["dm-ana"]] == ["Hinweis"]
     assert [r.text for r in adapter.sent["group-1"]] == ["Ankündigung"]
+
+
+def test_answers_claimed_when_queued_are_stored_as_being_sent(
+    make_app: MakeApp, store_url: str
+) -> None:
+    app = make_app(store_url)
+    handled = app.router.process(text_from("ana", "/help"), claim_answers=True)
+    assert handled.answers_claimed
+    assert handled.answers
+    with UnitOfWork(app.engine) as uow:
+        stored = uow.session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(row.id, row.status, row.attempts) for row in stored] == [
+        (message_id, DeliveryStatus.SENDING, 1) for message_id, _ in handled.answers
+    ]
+    assert [row.payload["text"] for row in stored] == [reply.text for _, reply in handled.answers]

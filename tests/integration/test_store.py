@@ -125,3 +125,18 @@ def test_postgres_tables_live_in_the_test_schema(make_app: MakeApp, postgres_url
         ).scalar()
     assert str(schema).startswith("test_")
     assert tables == len(SQLModel.metadata.tables) + 1  # and alembic_version
+
+
+def test_core_statements_see_what_the_unit_has_not_flushed_yet(
+    make_app: MakeApp, store_url: str
+) -> None:
+    """run_core() flushes pending ORM changes first, as the ORM's autoflush would."""
+    app = make_app(store_url)
+    now = app.clock.now()
+    with UnitOfWork(app.engine) as uow:
+        person = uow.people.create_with_identity("console", "ana", now)
+        assert person.id is not None
+        uow.people.give_consent(person.id, 1, now)  # an ORM object, still pending
+        assert uow.session.new
+        assert uow.people.has_consent(person.id, 1)  # read past the ORM
+        assert not uow.people.has_consent(person.id, 2)
