@@ -52,23 +52,15 @@ async def test_a_refused_connection_is_a_network_error() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with AiohttpRequest() as request:
         with pytest.raises(NetworkError):
             await request.do_request(f"http://127.0.0.1:{port}/getMe", "POST")
-    finally:
-        await request.shutdown()
 
 
 async def test_an_answer_too_late_is_timed_out(server: str) -> None:
-    request = AiohttpRequest(read_seconds=0.2)
-    await request.initialize()
-    try:
+    async with AiohttpRequest(read_seconds=0.2) as request:
         with pytest.raises(TimedOut):
             await request.do_request(f"{server}/slow", "POST")
-    finally:
-        await request.shutdown()
 
 
 async def test_files_go_as_a_multipart_form_with_the_other_fields(server: str) -> None:
@@ -78,12 +70,8 @@ async def test_files_go_as_a_multipart_form_with_the_other_fields(server: str) -
             RequestParameter("photo", "attach://x", (InputFile(b"\x89PNG..." * 10, "qr.png"),)),
         ]
     )
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with AiohttpRequest() as request:
         status, body = await request.do_request(f"{server}/echo", "POST", data)
-    finally:
-        await request.shutdown()
     assert status == 200
     assert b'"chat_id": "42"' in body
     assert b'"file": "qr.png"' in body
