@@ -79,11 +79,14 @@ def _lock_of_file(database: str) -> threading.RLock:
 
 
 def run_core(
-    session: Session, statement: Executable, parameters: dict[str, Any] | None = None
+    session: Session,
+    statement: Executable,
+    parameters: dict[str, Any] | list[dict[str, Any]] | None = None,
 ) -> Result[Any]:
     """A Core statement on the unit's connection, past the ORM's execution layer, which
     costs about three times as much per statement on the hot paths (a vote press runs a
-    dozen). Pending ORM changes are flushed first, as the ORM's autoflush would."""
+    dozen). Pending ORM changes are flushed first, as the ORM's autoflush would. A list
+    of parameter sets runs the statement once per set."""
     if session.new or session.dirty or session.deleted:
         session.flush()
     return session.connection().execute(statement, parameters)

@@ -110,7 +110,7 @@ class Inbox:
             .on_conflict_do_nothing(index_elements=["platform", "external_id"])
             .returning(col(InboxEvent.external_id))
         )
-        return set(self._session.connection().execute(statement).scalars())
+        return set(run_core(self._session, statement).scalars())
 
     def claim(self, platform: str, external_id: str, now: datetime) -> bool:
         """Mark an event handled in the handling transaction; False if it already was.
@@ -229,13 +229,13 @@ class Outbox:
     def release(self, message_ids: list[int]) -> None:
         """Claimed messages that were not attempted after all: pending again."""
         if message_ids:
-            self._session.connection().execute(_RELEASE, {"ids": message_ids})
+            run_core(self._session, _RELEASE, {"ids": message_ids})
 
     def mark_sent(self, sent: list[tuple[int, str | None]], now: datetime) -> None:
         """(message id, platform message id) of messages sent, in one statement."""
         if sent:
             rows = [{"message_id": m, "message_ref": p, "sent": now} for m, p in sent]
-            self._session.connection().execute(_MARK_SENT, rows)
+            run_core(self._session, _MARK_SENT, rows)
 
     def postpone(self, message: OutboxMessage, until: datetime, error: str) -> None:
         message.status, message.not_before, message.error = DeliveryStatus.PENDING, until, error
