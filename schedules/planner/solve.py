@@ -29,7 +29,7 @@ from multiprocessing import get_context
 from schedules.planner.cpsat import Cells, CpSatOutcome, solve_cpsat
 from schedules.planner.heuristic import anneal
 from schedules.planner.indexed import Assignments, Indexed, index_instance
-from schedules.planner.model import Identifier, Instance, Room, Session, Slot
+from schedules.planner.model import Identifier, Instance, Pin, Room, Session, Slot
 from schedules.planner.score import cheap_lower_bound, count_moved, score
 
 ANNEALING_SHARE = 0.8
@@ -131,7 +131,9 @@ def warm_up() -> None:
         Slot(t, start + timedelta(hours=t), start + timedelta(hours=t, minutes=45))
         for t in range(2)
     )
-    sessions = tuple(Session(s, f"Session {s}", voters=("a", "b")) for s in range(3))
+    # A pin too: pinned sessions are counted in by a compiled function called from Python.
+    pinned = Session("pinned", "Opening", voters=("a",), pinned=Pin(0, "room"))
+    sessions = (pinned, *(Session(s, f"Session {s}", voters=("a", "b")) for s in range(3)))
     plan(Instance((Room("room", "Room", 1),), slots, sessions), time_limit=0.01, workers=1)
 
 

@@ -35,4 +35,6 @@ def test_accepted_swaps_keep_the_running_cost_exact(seed: int) -> None:
 
 def test_warm_up_leaves_the_annealer_compiled() -> None:
     warm_up()
-    assert swaps._run.signatures  # a plan made now runs machine code at once
+    # A plan made now runs machine code at once, with pins too.
+    assert swaps._run.signatures
+    assert swaps._recount.signatures
