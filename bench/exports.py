@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from schedules.agenda import Agenda
-from schedules.exports import EXPORTERS
-from schedules.exports.base import Translate
-from tests.unit.agenda_samples import full_camp, translator
+from schedules.barcamp.agenda_model import Agenda
+from schedules.barcamp.exports import EXPORTERS
+from schedules.barcamp.exports.base import Translate
+from tests.unit.barcamp.agenda_samples import full_camp, translator
 
 ROUNDS = 5
 TEXT_TARGET_SECONDS = 0.5

@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import nio  # type: ignore[import-untyped, unused-ignore]
 
-from handlers.camps import CampInput, create_camp
-from handlers.validation import RoomInput, slots
+from handlers.barcamp.camp_input import RoomInput, slots
+from handlers.barcamp.camps import CampInput, create_camp
 from storage.db import make_engine
 from storage.uow import UnitOfWork
 from tests.support.synapse import (

@@ -28,10 +28,10 @@ from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from schedules.planner import Instance, Pin, Room, Session, Slot, plan, score
-from schedules.planner.cpsat import GridModel
-from schedules.planner.indexed import index_instance
-from schedules.planner.solve import anneal_chains, pace_of
+from schedules.barcamp.planner import Instance, Pin, Room, Session, Slot, plan, score
+from schedules.barcamp.planner.cpsat import GridModel
+from schedules.barcamp.planner.indexed import index_instance
+from schedules.barcamp.planner.solve import anneal_chains, pace_of
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from handlers.i18n import catalogues
+from handlers.core.i18n import catalogues
 from tests.support.telegram_api import BotAccount, FloodLimits, serve_in_thread
 from tests.support.telegram_bot import Phone, join_people, running_bot, text_of
 from tests.support.telegram_updates import TgUser

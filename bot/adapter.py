@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from handlers.messages import Incoming, Reply
+from handlers.core.messages import Incoming, Reply
 
 # What an adapter calls with each incoming event; returns once it is handled and answered.
 IncomingHandler = Callable[[Incoming], Awaitable[None]]

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-import handlers.commands  # noqa: F401  (registers every command)
+import handlers.barcamp.commands
+import handlers.core.commands  # noqa: F401  (registers the shared commands)
 from bot.settings import Settings
-from handlers.config import CoreConfig
-from handlers.registry import registry
-from handlers.router import Router
-from schedules.clock import Clock, SystemClock
+from handlers.core.config import CoreConfig
+from handlers.core.registry import registry
+from handlers.core.router import Router
+from schedules.core.clock import Clock, SystemClock
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory, unit_of_work_factory

@@ -19,19 +19,13 @@ from bot.bootstrap import bootstrap
 from bot.demo import MAX_SESSIONS, DemoSize, run_demo
 from bot.runtime import build_adapters, build_services, freeze_startup_heap, run_bot
 from bot.settings import Settings, SettingsError, load_settings
-from handlers.camps import CampInput, create_camp
-from handlers.exports import check_format, export_event
-from handlers.i18n import catalogues
-from handlers.validation import (
-    InputError,
-    camp_date,
-    camp_name,
-    camp_place,
-    rooms,
-    slots,
-)
-from schedules.planner import InstanceError
-from schedules.planner.io import plan_file
+from handlers.barcamp.agenda_files import check_format, export_event
+from handlers.barcamp.camp_input import rooms, slots
+from handlers.barcamp.camps import CampInput, create_camp
+from handlers.core.i18n import catalogues
+from handlers.core.validation import InputError, calendar_date, event_name, event_place
+from schedules.barcamp.planner import InstanceError
+from schedules.barcamp.planner.io import plan_file
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
@@ -218,11 +212,11 @@ def _camp_input(raw: dict[str, Any], timezone: str) -> CampInput:
     if missing:
         raise InputError("cli.missing_field", field=missing[0])
     day_value = raw["date"]
-    day = day_value if isinstance(day_value, date) else camp_date(str(day_value))
+    day = day_value if isinstance(day_value, date) else calendar_date(str(day_value))
     return CampInput(
-        name=camp_name(str(raw["name"])),
+        name=event_name(str(raw["name"])),
         starts_on=day,
-        place=camp_place(str(raw.get("place", ""))),
+        place=event_place(str(raw.get("place", ""))),
         rooms=rooms(_joined(raw["rooms"])),
         slots=slots(_joined(raw["slots"]), day),
         timezone=_timezone(str(raw.get("timezone", timezone))),

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.adapter import IncomingHandler
-from handlers.i18n import Catalogues, catalogues
-from handlers.messages import ButtonPress, Chat, IncomingText, Reply, Sender
+from handlers.core.i18n import Catalogues, catalogues
+from handlers.core.messages import ButtonPress, Chat, IncomingText, Reply, Sender
 
 PLATFORM = "console"
 BUTTON_PRESS = re.compile(r"#(\d{1,3})")

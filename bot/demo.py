@@ -24,13 +24,13 @@ from pathlib import Path
 
 from bot.bootstrap import App, bootstrap
 from bot.settings import Settings
-from handlers import planning
-from handlers.agenda import build_agenda
-from handlers.camps import CODE_ALPHABET, CODE_LENGTH
-from handlers.exports import FORMATS, export_event
-from handlers.i18n import Catalogues
-from handlers.messages import ButtonPress, Chat, IncomingText, Reply, Sender
-from schedules.clock import ManualClock
+from handlers.barcamp import grid_planning as planning
+from handlers.barcamp.agenda_files import FORMATS, export_event
+from handlers.barcamp.agenda_loader import build_agenda
+from handlers.core.i18n import Catalogues
+from handlers.core.join_codes import CODE_ALPHABET, CODE_LENGTH
+from handlers.core.messages import ButtonPress, Chat, IncomingText, Reply, Sender
+from schedules.core.clock import ManualClock
 from storage.uow import UnitOfWork
 
 PLATFORM = "demo"

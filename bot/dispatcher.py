@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.outbox import OutboxSender
-from handlers.messages import ButtonPress, Incoming, IncomingText
-from handlers.router import Router
+from handlers.core.messages import ButtonPress, Incoming, IncomingText
+from handlers.core.router import Router
 
 
 class Dispatcher:

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 from bot.adapter import Adapter, RetryAfter, Unreachable
 from bot.group_commit import GroupCommit
-from handlers.delivery import payload_to_reply
-from handlers.messages import Reply
-from schedules.clock import Clock
-from storage.delivery import backoff
-from storage.models import DeliveryStatus, MessageRef
+from handlers.core.messages import Reply
+from handlers.core.outbox_replies import payload_to_reply
+from schedules.core.clock import Clock
+from storage.core.inbox_outbox import backoff
+from storage.core.shared_tables import DeliveryStatus, MessageRef
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

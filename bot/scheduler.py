@@ -3,7 +3,7 @@
 The store is the truth. At start-up every pending `ScheduledItem` becomes a one-off
 job at its due time (overdue ones run at once, where the grace rule decides what is
 still sent); a sync job picks up items added since (by any bot process) every
-`SYNC_SECONDS`. A job only calls `handlers.scheduling.run_due`, which claims each item
+`SYNC_SECONDS`. A job only calls `handlers.core.timed_work.run_due`, which claims each item
 in the transaction that queues its messages, so jobs that fire twice, in two
 processes or after a restart never send anything twice.
 """
@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 
 from bot.bootstrap import App
 from bot.outbox import OutboxSender
-from handlers.scheduling import run_due
+from handlers.core.timed_work import run_due
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class SchedulerService:
     def _pending(self) -> list[tuple[int, datetime]]:
         app, _ = self._running()
         with app.uow_factory() as uow:
-            return [(item.id or 0, item.due_at) for item in uow.schedule.pending()]
+            return [(item.id or 0, item.due_at) for item in uow.timed_items.pending()]
 
     def _wall_time(self, due_at: datetime) -> datetime:
         """APScheduler counts real time; the app's clock may be another (tests)."""

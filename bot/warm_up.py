@@ -7,7 +7,7 @@ import logging
 
 from bot.bootstrap import App
 from bot.outbox import OutboxSender
-from schedules.planner import warm_up
+from schedules.barcamp.planner import warm_up
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,13 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from storage.barcamp.proposals import Proposals, Votes
+from storage.barcamp.session_grid import Grid
+from storage.core.inbox_outbox import Channels, Inbox, Outbox
+from storage.core.memberships import Events
+from storage.core.people import Dialogs, People
+from storage.core.timed_items import TimedItems
 from storage.db import READ_ONLY, write_lock
-from storage.delivery import Channels, Inbox, Outbox
-from storage.grid import Grid, Schedule
-from storage.repositories import Dialogs, Events, People, Proposals, Votes
 
 
 class UnitOfWork:
@@ -31,7 +34,7 @@ class UnitOfWork:
     outbox: Outbox
     channels: Channels
     grid: Grid
-    schedule: Schedule
+    timed_items: TimedItems
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -58,7 +61,7 @@ class UnitOfWork:
         self.outbox = Outbox(self.session)
         self.channels = Channels(self.session)
         self.grid = Grid(self.session)
-        self.schedule = Schedule(self.session)
+        self.timed_items = TimedItems(self.session)
         return self
 
     def __exit__(

@@ -12,8 +12,8 @@ from bot.bootstrap import App, bootstrap
 from bot.dispatcher import Dispatcher
 from bot.outbox import OutboxSender
 from bot.settings import Settings
-from schedules.clock import ManualClock
-from schedules.planner import warm_up
+from schedules.barcamp.planner import warm_up
+from schedules.core.clock import ManualClock
 from tests.support.chat import FakeAdapter, Person
 from tests.support.store import postgres_schema_url
 

@@ -20,10 +20,10 @@ from bot.matrix.sending import CONNECTION_ERRORS, EventSender, RoomPacer, transa
 from bot.matrix.session import LoginRefused, MatrixConfig, log_in, new_client
 from bot.matrix.store import PLATFORM, MatrixStore
 from bot.matrix.sync import SyncLoop, backoff
-from handlers.i18n import Catalogues, catalogues
-from handlers.messages import Attachment, Reply
-from handlers.registry import registry
-from schedules.clock import Clock, SystemClock
+from handlers.core.i18n import Catalogues, catalogues
+from handlers.core.messages import Attachment, Reply
+from handlers.core.registry import registry
+from schedules.core.clock import Clock, SystemClock
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

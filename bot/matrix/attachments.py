@@ -10,7 +10,7 @@ from PIL import Image, UnidentifiedImageError
 
 from bot.adapter import RetryAfter
 from bot.matrix.sending import CONNECTION_ERRORS, EventSender, SendFailed
-from handlers.messages import Attachment
+from handlers.core.messages import Attachment
 
 
 async def attachment_content(

@@ -16,7 +16,7 @@ import nio  # type: ignore[import-untyped, unused-ignore]
 
 from bot.matrix.rooms import Rooms
 from bot.matrix.store import MatrixStore
-from handlers.i18n import LANGUAGES, Catalogues
+from handlers.core.i18n import LANGUAGES, Catalogues
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.messages import PollSpec
+from handlers.core.messages import PollSpec
 
 UNSTABLE = "org.matrix.msc3381"
 START = f"{UNSTABLE}.poll.start"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.matrix.store import MatrixStore
-from handlers.messages import ButtonPress, Chat, Sender
+from handlers.core.messages import ButtonPress, Chat, Sender
 
 THUMBS_UP = "👍"
 # Variation selector and skin tones: 👍️ and 👍🏽 are thumbs up too.

@@ -2,7 +2,7 @@
 
 Matrix has no buttons, so a button becomes a line that says what to type
 (`➜ !consent de — ✅ Einverstanden`). A proposal list that marks its lines as items
-(see `handlers/commands/sessions.py`) is split in a direct chat into one message per
+(see `handlers/barcamp/commands/sessions.py`) is split in a direct chat into one message per
 proposal, so that a 👍 reaction on one of them can vote.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.i18n import LANGUAGES, Catalogues
-from handlers.messages import Button, Reply
+from handlers.core.i18n import LANGUAGES, Catalogues
+from handlers.core.messages import Button, Reply
 
 MESSAGE = "m.room.message"
 # Bots answer with notices: clients show them as such and other bots never answer them.

@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from schedules.clock import Clock
-from storage.models import Identity, InboxEvent, MessageRef, Person, Proposal
+from schedules.core.clock import Clock
+from storage.barcamp.camp_tables import Proposal
+from storage.core.shared_tables import Identity, InboxEvent, MessageRef, Person
 from storage.uow import UnitOfWorkFactory
 
 PLATFORM = "matrix"

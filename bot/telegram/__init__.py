@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.options import TelegramOptions
 from bot.telegram.store import TelegramStore
-from schedules.clock import SystemClock
+from schedules.core.clock import SystemClock
 from storage.db import make_engine
 from storage.uow import unit_of_work_factory
 

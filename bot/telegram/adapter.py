@@ -29,9 +29,9 @@ from bot.telegram.sending import OpenQueries, TelegramSender
 from bot.telegram.store import PLATFORM, StoredUpdate, TelegramStore, external_id
 from bot.telegram.updates import ALLOWED_UPDATES, Translated, translate
 from bot.telegram.webhook import WebhookServer
-from handlers.i18n import Catalogues, catalogues
-from handlers.messages import ButtonPress, Reply
-from handlers.registry import Registry, registry
+from handlers.core.i18n import Catalogues, catalogues
+from handlers.core.messages import ButtonPress, Reply
+from handlers.core.registry import Registry, registry
 
 log = logging.getLogger(__name__)
 

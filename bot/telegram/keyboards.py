@@ -12,7 +12,7 @@ import hashlib
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
-from handlers.messages import Button
+from handlers.core.messages import Button
 
 CALLBACK_LIMIT = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 # No command line starts with "#", so a stored key cannot be mistaken for one.

@@ -24,9 +24,9 @@ from telegram import error as tg_error
 from telegram.constants import BotCommandLimit
 
 from bot.telegram.store import TelegramStore
-from handlers.i18n import LANGUAGES, Catalogues
-from handlers.registry import CommandSpec, Registry
-from storage.models import Role
+from handlers.core.i18n import LANGUAGES, Catalogues
+from handlers.core.registry import CommandSpec, Registry
+from storage.core.shared_tables import Role
 
 log = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from bot.telegram.rendering import (
     telegram_length,
 )
 from bot.telegram.store import TelegramStore
-from handlers.messages import Attachment, Reply
-from handlers.router import EXTRA_EDIT, EXTRA_NOTICE, EXTRA_PRESS
+from handlers.core.messages import Attachment, Reply
+from handlers.core.router import EXTRA_EDIT, EXTRA_NOTICE, EXTRA_PRESS
 
 log = logging.getLogger(__name__)
 

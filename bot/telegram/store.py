@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import null, update
 from sqlmodel import col, select
 
-from schedules.clock import Clock
-from storage.models import Identity, InboxEvent, Membership, Person, Role
+from schedules.core.clock import Clock
+from storage.core.shared_tables import Identity, InboxEvent, Membership, Person, Role
 from storage.uow import UnitOfWorkFactory
 
 PLATFORM = "telegram"

@@ -9,7 +9,7 @@ from telegram import Chat as TgChat
 from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.telegram.store import PLATFORM
-from handlers.messages import (
+from handlers.core.messages import (
     ButtonPress,
     Chat,
     ChatKind,

@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.barcamp.camp_tables
+import storage.core.shared_tables  # noqa: F401
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):

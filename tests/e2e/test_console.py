@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.i18n import catalogues
+from handlers.core.i18n import catalogues
 
 pytestmark = pytest.mark.e2e
 

@@ -24,11 +24,12 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from handlers.announcements import announce_to_event
-from handlers.config import CoreConfig
-from handlers.i18n import catalogues
+from handlers.core.announcements import announce_to_event
+from handlers.core.config import CoreConfig
+from handlers.core.i18n import catalogues
+from storage.barcamp.camp_tables import Proposal
+from storage.core.shared_tables import DeliveryStatus, OutboxMessage
 from storage.db import make_engine
-from storage.models import DeliveryStatus, OutboxMessage, Proposal
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import PICKLE_KEY, Young, camp_of, consented, t, wait_until
 from tests.support.synapse import RegisteredUser, SynapseClients, SynapseServer

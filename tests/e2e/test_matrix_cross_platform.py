@@ -18,8 +18,8 @@ from bot.bootstrap import bootstrap
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.options import TelegramOptions
 from bot.telegram.store import TelegramStore
-from handlers.i18n import catalogues
-from storage.models import Proposal
+from handlers.core.i18n import catalogues
+from storage.barcamp.camp_tables import Proposal
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import Young, consented, start_matrix_bot, t
 from tests.support.synapse import SynapseClients, SynapseServer

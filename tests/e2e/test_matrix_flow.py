@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from storage.models import Event, Vote
+from storage.barcamp.camp_tables import Vote
+from storage.core.shared_tables import Event
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import MatrixBot, NewYoung, Young, consented, t
 

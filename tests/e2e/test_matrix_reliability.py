@@ -22,8 +22,8 @@ import pytest
 from PIL import Image
 
 from bot.adapter import RetryAfter
-from handlers.delivery import enqueue_replies
-from handlers.messages import Attachment, Chat, ChatKind, Reply
+from handlers.core.messages import Attachment, Chat, ChatKind, Reply
+from handlers.core.outbox_replies import enqueue_replies
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import (
     MatrixBot,

@@ -15,7 +15,7 @@ import nio  # type: ignore[import-untyped, unused-ignore]
 import pytest
 from sqlmodel import select
 
-from storage.models import PollAnswer, Role
+from storage.core.shared_tables import PollAnswer, Role
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import (
     MatrixBot,

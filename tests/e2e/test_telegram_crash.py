@@ -13,8 +13,8 @@ import pytest
 from sqlmodel import col, func, select
 
 from bot.telegram.store import external_id
+from storage.core.shared_tables import InboxEvent
 from storage.db import make_engine
-from storage.models import InboxEvent
 from storage.uow import UnitOfWork
 from tests.support.telegram_api import (
     BotAccount,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.i18n import catalogues
+from handlers.core.i18n import catalogues
 from tests.support.telegram_api import (
     BotAccount,
     FloodLimits,

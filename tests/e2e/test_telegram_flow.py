@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from handlers.i18n import catalogues
+from handlers.core.i18n import catalogues
 from tests.support.telegram_api import (
     BotAccount,
     telegram_api_fixture,  # noqa: F401 (fixture)

@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from bot.telegram.rendering import TEXT_LIMIT, telegram_length
-from handlers.i18n import catalogues
-from handlers.messages import Button, Reply
-from storage.models import Identity, Poll, PollOption
+from handlers.core.i18n import catalogues
+from handlers.core.messages import Button, Reply
+from storage.core.shared_tables import Identity, Poll, PollOption
 from tests.e2e.test_telegram_flow import consent, create_camp
 from tests.support.telegram_api import (
     BotAccount,

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from bot.telegram.options import derived_secret
-from handlers.i18n import catalogues
+from handlers.core.i18n import catalogues
 from tests.support.telegram_api import (
     BotAccount,
     telegram_api_fixture,  # noqa: F401 (fixture)

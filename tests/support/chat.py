@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.adapter import IncomingHandler
 from bot.dispatcher import Dispatcher
-from handlers.messages import ButtonPress, Chat, ChatKind, IncomingText, Reply, Sender
+from handlers.core.messages import ButtonPress, Chat, ChatKind, IncomingText, Reply, Sender
 
 PLATFORM = "fake"
 

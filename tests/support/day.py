@@ -9,12 +9,12 @@ import pytest
 
 from bot.bootstrap import App
 from bot.dispatcher import Dispatcher
-from handlers import planning
-from handlers.scheduling import run_due
-from storage.models import Proposal
+from handlers.barcamp import grid_planning as planning
+from handlers.core.timed_work import run_due
+from storage.barcamp.camp_tables import Proposal
 from storage.uow import UnitOfWork
 from tests.support.chat import Person
-from tests.unit.test_flow import create_camp
+from tests.unit.core.test_flow import create_camp
 
 MakePerson = Callable[..., Person]
 CAMP = "Jugend-BarCamp Musterstadt"
@@ -66,8 +66,8 @@ async def run_scheduled(app: App, dispatcher: Dispatcher) -> int:
 def places(app: App, event_id: int = 1) -> dict[int, Place]:
     """Proposal number -> where the grid in the store puts it."""
     with UnitOfWork(app.engine) as uow:
-        slots = [slot.id for slot in uow.events.slots(event_id)]
-        rooms = [room.id for room in uow.events.rooms(event_id)]
+        slots = [slot.id for slot in uow.grid.slots(event_id)]
+        rooms = [room.id for room in uow.grid.rooms(event_id)]
         numbers = {p.id: p.number for p in uow.proposals.in_event(event_id)}
         return {
             numbers[row.proposal_id]: (

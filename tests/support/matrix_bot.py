@@ -33,11 +33,11 @@ from bot.matrix import MatrixAdapter, MatrixConfig
 from bot.matrix.render import Renderer
 from bot.runtime import run_bot
 from bot.settings import Settings
-from handlers.camps import CampInput, create_camp
-from handlers.i18n import catalogues
-from handlers.registry import registry
-from handlers.validation import RoomInput, slots
-from storage.models import Event
+from handlers.barcamp.camp_input import RoomInput, slots
+from handlers.barcamp.camps import CampInput, create_camp
+from handlers.core.i18n import catalogues
+from handlers.core.registry import registry
+from storage.core.shared_tables import Event
 from storage.uow import UnitOfWork
 from tests.support.synapse import LoggedInUser, RegisteredUser, SynapseServer, maintain_keys
 

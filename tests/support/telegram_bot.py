@@ -34,19 +34,12 @@ from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.options import TelegramOptions
 from bot.telegram.pacing import Limit, SendLimits
 from bot.telegram.store import TelegramStore, external_id
-from handlers.camps import CampInput, create_camp
-from handlers.config import PRIVACY_POLICY_VERSION
-from handlers.validation import RoomInput, slots
+from handlers.barcamp.camp_input import RoomInput, slots
+from handlers.barcamp.camps import CampInput, create_camp
+from handlers.core.config import PRIVACY_POLICY_VERSION
+from storage.barcamp.camp_tables import Proposal, ProposalStatus, Vote
+from storage.core.shared_tables import DeliveryStatus, InboxEvent, OutboxMessage, Role
 from storage.db import make_engine
-from storage.models import (
-    DeliveryStatus,
-    InboxEvent,
-    OutboxMessage,
-    Proposal,
-    ProposalStatus,
-    Role,
-    Vote,
-)
 from storage.uow import UnitOfWork
 from tests.support.telegram_api import BotAccount
 from tests.support.telegram_updates import JSON, TgChat, TgUser

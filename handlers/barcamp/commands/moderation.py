@@ -1,0 +1,63 @@
+"""/queue, /approve N, /reject N [reason]: youth workers and organisers moderate proposals."""
+
+from __future__ import annotations
+
+from handlers.core.context import Context, Refusal
+from handlers.core.messages import Button
+from handlers.core.registry import STAFF, Text, command
+from handlers.core.validation import clean_text, plain
+from storage.barcamp.camp_tables import Proposal, ProposalStatus
+
+REASON_MAX = 300
+
+
+@command("queue", roles=STAFF, private=True)
+def queue(ctx: Context) -> None:
+    waiting = ctx.uow.proposals.in_event(ctx.event_id(), ProposalStatus.SUBMITTED)
+    if not waiting:
+        ctx.reply("queue.empty")
+        return
+    for proposal in waiting:
+        buttons = (
+            Button(ctx.t("queue.approve_button"), f"approve {proposal.number}"),
+            Button(ctx.t("queue.reject_button"), f"reject {proposal.number}"),
+        )
+        ctx.reply(
+            "queue.item",
+            number=proposal.number,
+            title=proposal.title,
+            description=proposal.description or "–",
+            buttons=(buttons,),
+        )
+
+
+@command("approve", roles=STAFF)
+def approve(ctx: Context, number: int) -> None:
+    proposal = _waiting(ctx, number)
+    proposal.status = ProposalStatus.APPROVED
+    ctx.uow.session.add(proposal)
+    ctx.reply("approve.done", number=number, title=proposal.title)
+    if proposal.proposer_id is not None and proposal.proposer_id != ctx.person_id:
+        ctx.notify(proposal.proposer_id, "approve.notice", number=number, title=proposal.title)
+
+
+@command("reject", roles=STAFF)
+def reject(ctx: Context, number: int, reason: Text | None) -> None:
+    proposal = _waiting(ctx, number)
+    why = plain(clean_text(reason or ""))[:REASON_MAX]
+    proposal.status = ProposalStatus.REJECTED
+    ctx.uow.session.add(proposal)
+    ctx.reply("reject.done", number=number, title=proposal.title)
+    if proposal.proposer_id is not None and proposal.proposer_id != ctx.person_id:
+        key = "reject.notice_reason" if why else "reject.notice"
+        ctx.notify(proposal.proposer_id, key, title=proposal.title, reason=why)
+
+
+def _waiting(ctx: Context, number: int) -> Proposal:
+    proposal = ctx.uow.proposals.by_number(ctx.event_id(), number)
+    if proposal is None:
+        raise Refusal("moderation.unknown", number=number)
+    if proposal.status != ProposalStatus.SUBMITTED:
+        status = ctx.t(f"status.{proposal.status.value}")
+        raise Refusal("moderation.not_waiting", number=number, status=status)
+    return proposal

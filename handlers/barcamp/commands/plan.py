@@ -1,0 +1,131 @@
+"""/plan and /publish: organisers let the planner build the grid and make it public."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from handlers.barcamp.agenda_chat_text import chunks, grid_lines, place_text
+from handlers.barcamp.agenda_loader import build_agenda, interested_people
+from handlers.barcamp.grid_planning import Replanned, grid_state, replan
+from handlers.barcamp.reminders import schedule_reminders
+from handlers.core.context import Context, Refusal
+from handlers.core.messages import Button
+from handlers.core.notices import tell_members, tell_person, voices
+from handlers.core.registry import ORGANISERS, command
+from schedules.barcamp.agenda_model import Agenda, AgendaSession
+from schedules.barcamp.planner import InstanceError
+from storage.barcamp.camp_tables import ProposalStatus
+from storage.core.shared_tables import Event
+
+
+@command("plan", roles=ORGANISERS)
+def plan_(ctx: Context) -> None:
+    event = ctx.require_event()
+    assert event.id is not None
+    if not ctx.uow.proposals.in_event(event.id, ProposalStatus.APPROVED):
+        raise Refusal("plan.no_sessions")
+    state = grid_state(ctx.uow, event.id)
+    # Once published, people know where to go: change as little as possible.
+    keep = state.cells if published(event) else None
+    try:
+        replanned = replan(ctx.uow, event.id, pins=state.pins(), keep=keep)
+    except InstanceError:
+        raise Refusal("plan.conflict") from None
+    agenda = report_changes(ctx, event, replanned)
+    send_preview(ctx, event, replanned, agenda)
+
+
+@command("publish", roles=ORGANISERS)
+def publish(ctx: Context) -> None:
+    event = ctx.require_event()
+    assert event.id is not None
+    if published(event):
+        raise Refusal("publish.already")
+    if not ctx.uow.grid.of_event(event.id):
+        raise Refusal("publish.no_grid")
+    if event.voting_open:
+        raise Refusal("publish.voting_open")
+    event.agenda_published_at = ctx.now()
+    ctx.uow.session.add(event)
+    schedule_reminders(ctx.uow, event, ctx.now())
+    people = tell_members(
+        ctx.uow, event.id, "publish.notice", ctx.now(), ctx.catalogues, ctx.config, name=event.name
+    )
+    if event.reminder_minutes:
+        ctx.reply("publish.done", people=people, minutes=event.reminder_minutes)
+    else:
+        ctx.reply("publish.done_no_reminders", people=people)
+
+
+def send_preview(ctx: Context, event: Event, replanned: Replanned, agenda: Agenda) -> None:
+    """The grid with slot numbers and votes, what was optimised, and what to do next."""
+    header = "plan.header_live" if published(event) else "plan.header_draft"
+    lines = [ctx.t(header, name=event.name), *quality_lines(ctx, event, replanned)]
+    lines += grid_lines(agenda, ctx, staff=True)
+    lines += unplaced_lines(ctx, agenda)
+    *first, last = chunks(lines)
+    for text in first:
+        ctx.reply_text(text)
+    if published(event):
+        ctx.reply_text(last + "\n" + ctx.t("plan.next_live"))
+    else:
+        publish = Button(ctx.t("plan.publish_button"), "publish")
+        ctx.reply_text(last + "\n" + ctx.t("plan.next_draft"), buttons=((publish,),))
+
+
+def published(event: Event) -> bool:
+    return event.agenda_published_at is not None
+
+
+def quality_lines(ctx: Context, event: Event, replanned: Replanned) -> list[str]:
+    """What the planner optimised and how close to the best possible it came."""
+    result = replanned.result
+    lines = []
+    if event.voting_open:
+        lines.append(ctx.t("plan.voting_open"))
+    if result.objective == 0:
+        lines.append(ctx.t("plan.perfect"))
+    else:
+        lines.append(ctx.t("plan.quality", missed=result.missed, overflow=result.overflow))
+        key = "plan.optimal" if result.optimal else "plan.bound"
+        lines.append(ctx.t(key, bound=result.bound, gap=result.objective - result.bound))
+    if published(event):
+        lines.append(ctx.t("plan.moved", moved=len(replanned.changed())))
+    return lines
+
+
+def unplaced_lines(ctx: Context, agenda: Agenda) -> list[str]:
+    unplaced = [s for s in agenda.sessions if s.slot_id is None]
+    if not unplaced:
+        return []
+    titles = ", ".join(ctx.t("plan.session_ref", number=s.number, title=s.title) for s in unplaced)
+    return [ctx.t("plan.unplaced", sessions=titles)]
+
+
+def report_changes(ctx: Context, event: Event, replanned: Replanned) -> Agenda:
+    """Once the grid is public, hosts and voters of every changed session hear of it."""
+    assert event.id is not None
+    agenda = build_agenda(ctx.uow, event.id, ctx.language)
+    if not published(event):
+        return agenda
+    interested = interested_people(ctx.uow, event.id)
+    changed = set(replanned.changed())
+    for session in (s for s in agenda.sessions if s.id in changed):
+        values = {"name": event.name, "number": session.number, "title": session.title}
+        people = interested.get(session.id, set())
+        tell_new_place(ctx, people, agenda, session, "plan.changed_notice", **values)
+    return agenda
+
+
+def tell_new_place(
+    ctx: Context,
+    people: Iterable[int],
+    agenda: Agenda,
+    session: AgendaSession,
+    key: str,
+    **values: object,
+) -> None:
+    """Each person, in their language, where and when `session` runs now (`{place}`)."""
+    for person, voice in voices(ctx.uow, people, ctx.catalogues, ctx.config):
+        text = voice.t(key, place=place_text(agenda, session, voice), **values)
+        tell_person(ctx.uow, person, text, ctx.now())

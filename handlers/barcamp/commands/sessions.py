@@ -1,0 +1,71 @@
+"""/sessions: approved proposals with the person's own votes and vote buttons."""
+
+from __future__ import annotations
+
+from handlers.core.context import Context
+from handlers.core.messages import Button, Reply
+from handlers.core.registry import command
+from storage.barcamp.camp_tables import Proposal, ProposalStatus
+from storage.core.shared_tables import Event
+
+BUTTON_TITLE_MAX = 28
+
+
+@command("sessions", event=True, private=True)
+def sessions(ctx: Context) -> None:
+    event = ctx.require_event()
+    assert event.id is not None
+    approved = ctx.uow.proposals.in_event(event.id, ProposalStatus.APPROVED)
+    if not approved:
+        ctx.reply("sessions.empty")
+        return
+    mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
+    tallies = ctx.uow.proposals.tallies(approved) if counts_visible(event) else {}
+    lines = [ctx.t("sessions.header", name=event.name)]
+    for proposal in approved:
+        lines.append(_line(ctx, proposal, proposal.id in mine, tallies.get(proposal.id or 0)))
+    lines.append(budget_line(ctx, event, len(mine)))
+    buttons = tuple((_vote_button(proposal, proposal.id in mine),) for proposal in approved)
+    voting = event.voting_open
+    ctx.replies.append(
+        Reply(
+            "\n".join(lines),
+            buttons=buttons if voting else (),
+            extra=proposal_items(approved) if voting else {},
+        )
+    )
+
+
+def proposal_items(proposals: list[Proposal]) -> dict[str, str]:
+    """Marks lines 2… of the list as showing these proposals, in order.
+
+    A platform without buttons may post each line as a message of its own, so that a
+    reaction on it can vote (Matrix: a 👍 in the direct chat).
+    """
+    return {"item_kind": "proposal", "item_ids": ",".join(str(p.id) for p in proposals)}
+
+
+def counts_visible(event: Event) -> bool:
+    return event.show_counts or not event.voting_open
+
+
+def budget_line(ctx: Context, event: Event, used: int) -> str:
+    if not event.voting_open:
+        return ctx.t("vote.closed")
+    return ctx.t("vote.budget", used=used, budget=event.vote_budget)
+
+
+def _line(ctx: Context, proposal: Proposal, voted: bool, tally: int | None) -> str:
+    key = "sessions.line_voted" if voted else "sessions.line"
+    line = ctx.t(key, number=proposal.number, title=proposal.title)
+    if tally is not None:
+        line += " " + ctx.t("sessions.votes", count=tally)
+    return line
+
+
+def _vote_button(proposal: Proposal, voted: bool) -> Button:
+    title = proposal.title
+    if len(title) > BUTTON_TITLE_MAX:
+        title = title[: BUTTON_TITLE_MAX - 1] + "…"
+    mark = "✅" if voted else "☐"
+    return Button(f"{mark} {proposal.number} · {title}", f"vote {proposal.number}")

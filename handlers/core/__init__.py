@@ -1,0 +1,1 @@
+"""The shared core every domain uses: routing, commands, context, chat messages, texts."""

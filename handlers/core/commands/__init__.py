@@ -1,0 +1,17 @@
+"""The commands every kind of event shares, one function in one module each; importing
+registers them all."""
+
+from handlers.core.commands import (  # noqa: F401
+    announce,
+    cancel,
+    forgetme,
+    help,
+    join,
+    language,
+    linkgroup,
+    poll,
+    privacy,
+    remind,
+    start,
+    use,
+)

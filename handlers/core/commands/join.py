@@ -1,0 +1,25 @@
+"""/join CODE: become a participant of a BarCamp or council; it becomes the active one."""
+
+from __future__ import annotations
+
+from handlers.core.context import Context
+from handlers.core.join_codes import normalise_code
+from handlers.core.registry import command
+from storage.core.shared_tables import Role
+
+
+@command("join", private=True)
+def join(ctx: Context, code: str) -> None:
+    join_event(ctx, code)
+
+
+def join_event(ctx: Context, raw_code: str) -> None:
+    event = ctx.uow.events.by_code(normalise_code(raw_code))
+    if event is None or event.id is None:
+        ctx.reply("join.unknown", code=raw_code[:16])
+        return
+    already = ctx.uow.events.membership(event.id, ctx.person_id) is not None
+    ctx.uow.events.join(event.id, ctx.person_id, Role.PARTICIPANT, ctx.now())
+    ctx.person.active_event_id = event.id
+    ctx.uow.session.add(ctx.person)
+    ctx.reply("join.again" if already else "join.done", name=event.name)

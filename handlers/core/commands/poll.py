@@ -1,0 +1,95 @@
+"""/poll Question? | A | B …, /closepoll N: quick polls for youth workers and organisers."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers.core.context import Context, Refusal
+from handlers.core.messages import Button, Chat, ChatKind, PollSpec, Reply
+from handlers.core.outbox_replies import enqueue_replies
+from handlers.core.quick_polls import close_poll, create_poll, record_answer, results
+from handlers.core.registry import STAFF, Text, command
+from handlers.core.validation import InputError, clean_text, plain
+from storage.core.shared_tables import MessageRef, Poll
+
+QUESTION_MAX, OPTION_MAX, OPTIONS_MIN, OPTIONS_MAX = 300, 100, 2, 10
+
+
+@command("poll", roles=STAFF)
+def poll(ctx: Context, text: Text) -> None:
+    question, options = parse_poll(text)
+    targets = _poll_chats(ctx)
+    created, _ = create_poll(ctx.uow, ctx.event_id(), question, options, ctx.person_id, ctx.now())
+    assert created.id is not None
+    spec = PollSpec(created.id, question, tuple(options))
+    buttons = tuple(
+        (Button(option, f"pollanswer {created.id} {position}"),)
+        for position, option in enumerate(options)
+    )
+    message = Reply(question, buttons=buttons, poll=spec, shows=("poll", created.id))
+    if targets == [ctx.chat]:
+        ctx.replies.append(message)
+        return
+    for chat in targets:
+        enqueue_replies(ctx.uow, chat, [message], ctx.now())
+    ctx.reply("poll.posted", number=created.id, chats=len(targets))
+
+
+@command("pollanswer", hidden=True)
+def pollanswer(ctx: Context, number: int, position: int) -> None:
+    """A press on a poll's button, where the platform has no native polls."""
+    found = ctx.uow.session.get(Poll, number)
+    if found is None or not record_answer(ctx.uow, found, ctx.person_id, position, ctx.now()):
+        raise Refusal("poll.closed")
+    ctx.reply("poll.answered")
+
+
+@command("closepoll", roles=STAFF)
+def closepoll(ctx: Context, number: int) -> None:
+    found = ctx.uow.session.get(Poll, number)
+    if found is None or found.event_id != ctx.event_id():
+        raise Refusal("poll.unknown", number=number)
+    if found.closed:
+        raise Refusal("poll.closed")
+    close_poll(ctx.uow, found)
+    lines = [ctx.t("poll.results", question=found.question)]
+    lines += [
+        ctx.t("poll.result_line", option=text, count=count)
+        for text, count in results(ctx.uow, number)
+    ]
+    summary = "\n".join(lines)
+    closing = PollSpec(number, found.question, (), closed=True)
+    for ref in _posted_in(ctx, number):
+        chat = Chat(ref.platform, ref.chat_id, ChatKind.GROUP)
+        reply = Reply(summary, poll=closing, extra={"poll_message_id": ref.message_id})
+        enqueue_replies(ctx.uow, chat, [reply], ctx.now())
+    ctx.reply_text(summary)
+
+
+def parse_poll(raw: str) -> tuple[str, list[str]]:
+    parts = [plain(clean_text(part)) for part in raw.split("|")]
+    question, options = parts[0], [option for option in parts[1:] if option]
+    if not question or len(question) > QUESTION_MAX:
+        raise InputError("poll.question", maximum=QUESTION_MAX)
+    if not OPTIONS_MIN <= len(options) <= OPTIONS_MAX:
+        raise InputError("poll.options", minimum=OPTIONS_MIN, maximum=OPTIONS_MAX)
+    if any(len(option) > OPTION_MAX for option in options):
+        raise InputError("poll.option_long", maximum=OPTION_MAX)
+    if len({option.casefold() for option in options}) != len(options):
+        raise InputError("poll.option_twice")
+    return question, options
+
+
+def _poll_chats(ctx: Context) -> list[Chat]:
+    """In a group: that group. In a private chat: the event's linked groups."""
+    if ctx.in_group:
+        return [ctx.chat]
+    linked = ctx.uow.channels.linked_chats(ctx.event_id())
+    if not linked:
+        raise Refusal("poll.no_group")
+    return [Chat(chat.platform, chat.chat_id, ChatKind.GROUP) for chat in linked]
+
+
+def _posted_in(ctx: Context, poll_id: int) -> list[MessageRef]:
+    statement = select(MessageRef).where(MessageRef.kind == "poll", MessageRef.object_id == poll_id)
+    return list(ctx.uow.session.exec(statement))

@@ -1,0 +1,259 @@
+"""Commands as decorated functions with typed arguments; dialogs as named steps.
+
+    @command("vote", event=True, private=True, refreshes="sessions")
+    def vote(ctx: Context, numbers: list[int]) -> None: ...
+
+`private`: a personal step (ballot, dialog, one's own data); asked in a group chat, it
+happens in the person's private chat. `refreshes`: a press of the command's button
+re-renders the view it sits on (a vote pressed on the ballot updates the ballot).
+
+The signature is the argument grammar: `int`, `str` (one word), `list[int]` (one or
+more numbers), `Literal[...]` (a choice), `Text` (the rest of the line), and any of
+them `| None` for optional. `/help` is generated from these registrations.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+
+from storage.core.shared_tables import Role
+
+if TYPE_CHECKING:
+    from handlers.core.context import Context
+
+
+class _RestOfLine:
+    """Marker: the parameter takes the rest of the line verbatim."""
+
+
+Text = Annotated[str, _RestOfLine]
+
+CommandFunc = Callable[..., None]
+StepFunc = Callable[["Context", str, dict[str, Any]], "str | None"]
+
+STAFF = frozenset({Role.YOUTHWORKER, Role.ORGANISER})
+ORGANISERS = frozenset({Role.ORGANISER})
+
+
+class ArgumentError(ValueError):
+    """The words after a command do not fit its signature."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: Literal["int", "word", "ints", "choice", "text"]
+    optional: bool
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    func: CommandFunc
+    params: tuple[Param, ...]
+    # Roles in the active event allowed to run it; None: everyone.
+    roles: frozenset[Role] | None = None
+    needs_consent: bool = True
+    needs_event: bool = False
+    hidden: bool = False
+    # A personal step: asked in a group chat, it runs in the person's private chat.
+    private: bool = False
+    # After a press of one of its buttons, re-render the pressed message with this command.
+    refreshes: str | None = None
+
+    @property
+    def help_key(self) -> str:
+        return f"help.{self.name}"
+
+    @property
+    def usage_key(self) -> str:
+        return f"usage.{self.name}"
+
+    def parse(self, argument_text: str) -> dict[str, Any]:
+        words = argument_text.split()
+        values: dict[str, Any] = {}
+        for index, param in enumerate(self.params):
+            if param.kind == "text":
+                rest = _rest_after_words(argument_text, index)
+                values[param.name] = rest or (None if param.optional else _missing())
+                return values
+            if param.kind == "ints":
+                values[param.name] = [_to_int(word) for word in words[index:]]
+                if not values[param.name] and not param.optional:
+                    _missing()
+                return values
+            values[param.name] = _parse_word(param, words[index] if index < len(words) else None)
+        if len(words) > len(self.params):
+            raise ArgumentError("too many words")
+        return values
+
+
+@dataclass(frozen=True)
+class Dialog:
+    name: str
+    steps: dict[str, StepFunc] = field(default_factory=dict)
+
+    def step(self, name: str) -> Callable[[StepFunc], StepFunc]:
+        def register(func: StepFunc) -> StepFunc:
+            self.steps[name] = func
+            return func
+
+        return register
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandSpec] = {}
+        self.dialogs: dict[str, Dialog] = {}
+
+    def command(
+        self,
+        name: str,
+        *,
+        roles: frozenset[Role] | None = None,
+        consent: bool = True,
+        event: bool = False,
+        hidden: bool = False,
+        private: bool = False,
+        refreshes: str | None = None,
+    ) -> Callable[[CommandFunc], CommandFunc]:
+        def register(func: CommandFunc) -> CommandFunc:
+            if name in self.commands:
+                raise ValueError(f"command {name!r} registered twice")
+            self.commands[name] = CommandSpec(
+                name,
+                func,
+                _params_of(func),
+                roles,
+                consent,
+                event or bool(roles),
+                hidden,
+                private,
+                refreshes,
+            )
+            return func
+
+        return register
+
+    def dialog(self, name: str) -> Dialog:
+        dialog = self.dialogs.setdefault(name, Dialog(name))
+        return dialog
+
+    def visible_to(
+        self, role: Role | None, consented: bool, has_event: bool
+    ) -> Iterable[CommandSpec]:
+        """What a person can use now, in the order they will likely need it."""
+        for spec in sorted(self.commands.values(), key=_help_position):
+            if spec.hidden or (spec.needs_consent and not consented):
+                continue
+            if spec.needs_event and not has_event:
+                continue
+            if spec.roles is None or (role is not None and role in spec.roles):
+                yield spec
+
+
+registry = Registry()
+command = registry.command
+
+
+# Participants' flow first, then housekeeping, then the team's commands.
+HELP_ORDER = (
+    "start",
+    "join",
+    "propose",
+    "sessions",
+    "vote",
+    "mine",
+    "agenda",
+    "now",
+    "next",
+    "remind",
+    "use",
+    "language",
+    "privacy",
+    "help",
+    "cancel",
+    "forgetme",
+    "queue",
+    "approve",
+    "reject",
+    "merge",
+    "announce",
+    "poll",
+    "closepoll",
+    "linkgroup",
+    "newcamp",
+    "settings",
+    "voting",
+    "plan",
+    "move",
+    "pin",
+    "publish",
+    "export",
+)
+
+
+def _help_position(spec: CommandSpec) -> tuple[int, str]:
+    position = HELP_ORDER.index(spec.name) if spec.name in HELP_ORDER else len(HELP_ORDER)
+    return position, spec.name
+
+
+def _params_of(func: CommandFunc) -> tuple[Param, ...]:
+    hints = inspect.get_annotations(func, eval_str=True)
+    names = list(inspect.signature(func).parameters)[1:]  # the first one is the context
+    return tuple(_param_for(name, hints[name]) for name in names)
+
+
+def _param_for(name: str, annotation: Any) -> Param:
+    optional = False
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [arg for arg in get_args(annotation) if arg is not type(None)]
+        optional, annotation = True, members[0]
+    if annotation is int:
+        return Param(name, "int", optional)
+    if annotation is str:
+        return Param(name, "word", optional)
+    if get_origin(annotation) is list:
+        return Param(name, "ints", optional)
+    if get_origin(annotation) is Literal:
+        return Param(name, "choice", optional, tuple(str(arg) for arg in get_args(annotation)))
+    if get_origin(annotation) is Annotated and _RestOfLine in get_args(annotation):
+        return Param(name, "text", optional)
+    raise TypeError(f"unsupported argument type for {name}: {annotation!r}")
+
+
+def _parse_word(param: Param, word: str | None) -> Any:
+    if word is None:
+        return None if param.optional else _missing()
+    if param.kind == "int":
+        return _to_int(word)
+    if param.kind == "choice":
+        lowered = word.lower()
+        if lowered not in param.choices:
+            raise ArgumentError(f"{word!r} is not one of {param.choices}")
+        return lowered
+    return word
+
+
+def _to_int(word: str) -> int:
+    cleaned = word.strip(",;#")
+    if not cleaned.isascii() or not cleaned.isdigit() or len(cleaned) > 9:
+        raise ArgumentError(f"{word!r} is not a number")
+    return int(cleaned)
+
+
+def _rest_after_words(text: str, count: int) -> str:
+    rest = text.strip()
+    for _ in range(count):
+        parts = rest.split(maxsplit=1)
+        rest = parts[1] if len(parts) > 1 else ""
+    return rest.strip()
+
+
+def _missing() -> Any:
+    raise ArgumentError("missing argument")

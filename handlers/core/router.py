@@ -1,0 +1,346 @@
+"""The router: from a neutral event to the use case, inside one unit of work."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import select
+
+from handlers.core.config import CoreConfig
+from handlers.core.context import Context, Refusal
+from handlers.core.i18n import Catalogues, catalogues, normalise_language
+from handlers.core.messages import (
+    ButtonPress,
+    Chat,
+    ChatKind,
+    Incoming,
+    IncomingText,
+    PollAnswerEvent,
+    PollTallyEvent,
+    Reply,
+    Sender,
+)
+from handlers.core.outbox_replies import enqueue_replies
+from handlers.core.quick_polls import poll_for_ref, record_answer, record_tally
+from handlers.core.registry import ArgumentError, CommandSpec, Registry
+from handlers.core.validation import Explained, clean_text
+from schedules.core.clock import Clock
+from storage.core.shared_tables import LinkedChat
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+Result = TypeVar("Result")
+
+COMMAND_PREFIXES = ("/", "!")
+COMMAND_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+# Concurrent writers (two presses at once, PostgreSQL serialisation) retry the event.
+ATTEMPTS = 3
+# Reply.extra keys of a re-rendered view (see `_refresh_view`): the platform message to
+# replace, the press it answers, and the pressed command's own answer as a short notice.
+EXTRA_EDIT, EXTRA_PRESS, EXTRA_NOTICE = "edit", "press", "notice"
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What handling one event said, and what it left in the outbox.
+
+    `answers` are the outbox ids of the replies to the event's own chat, with the
+    replies, so a sender can deliver them at once (`answers_claimed`: they are queued
+    as being sent, and the caller must send them); `more_queued` says that other
+    messages were queued too (notices, announcements).
+    """
+
+    replies: list[Reply]
+    answers: tuple[tuple[int, Reply], ...] = ()
+    more_queued: bool = False
+    answers_claimed: bool = False
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    name: str
+    arguments: str
+
+
+def parse_command(text: str) -> CommandLine | None:
+    """`/vote 2 5`, `!vote 2 5` or `/vote@bot 2 5` -> CommandLine("vote", "2 5")."""
+    stripped = text.strip()
+    if not stripped.startswith(COMMAND_PREFIXES):
+        return None
+    head, _, arguments = stripped[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return CommandLine(name, arguments.strip())
+
+
+class Router:
+    def __init__(
+        self,
+        registry: Registry,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        config: CoreConfig | None = None,
+        texts: Catalogues | None = None,
+    ) -> None:
+        self.registry = registry
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.config = config or CoreConfig()
+        self.catalogues = texts or catalogues()
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one event; never raises, always answers what a person typed."""
+        return self.process(incoming).replies
+
+    def process(self, incoming: Incoming, claim_answers: bool = False) -> Handled:
+        """`handle`, also telling what went into the outbox (see `Handled`)."""
+        if isinstance(incoming, PollAnswerEvent | PollTallyEvent):
+            self._with_retries(lambda: self._handle_poll_event(incoming))
+            return Handled([])
+        handled = self._with_retries(lambda: self._handle_once(incoming, claim_answers))
+        return handled if handled is not None else self._answer_failure(incoming)
+
+    def _with_retries(self, work: Callable[[], Result]) -> Result | None:
+        """Concurrent writers may conflict: the event is handled again from the start."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return work()
+            except (IntegrityError, OperationalError) as error:
+                log.warning("store conflict on attempt %d: %s", attempt, error)
+            except DBAPIError:
+                log.exception("store error")
+                break
+        return None
+
+    def _handle_poll_event(self, incoming: PollAnswerEvent | PollTallyEvent) -> None:
+        """Native poll answers and counts; no reply, nothing is said in the chat."""
+        now = self.clock.now()
+        platform = (
+            incoming.platform if isinstance(incoming, PollTallyEvent) else incoming.sender.platform
+        )
+        with self.uow_factory() as uow:
+            if incoming.external_id and not uow.inbox.claim(platform, incoming.external_id, now):
+                return
+            poll = poll_for_ref(uow, platform, incoming.poll_ref)
+            if poll is None:
+                return
+            if isinstance(incoming, PollTallyEvent):
+                record_tally(uow, poll, incoming.counts, incoming.closed)
+                return
+            sender = incoming.sender
+            person = uow.people.by_identity(
+                sender.platform, sender.user_id
+            ) or uow.people.create_with_identity(sender.platform, sender.user_id, now)
+            assert person.id is not None
+            position = incoming.option_positions[0] if incoming.option_positions else None
+            record_answer(uow, poll, person.id, position, now)
+
+    def _handle_once(self, incoming: IncomingText | ButtonPress, claim_answers: bool) -> Handled:
+        """Handle, claim the event and queue the answers in one transaction."""
+        with self.uow_factory() as uow:
+            if not self._claim(uow, incoming):
+                return Handled([])  # seen before: handled exactly once
+            ctx = self._context(uow, incoming)
+            language = ctx.language
+            try:
+                self._dispatch(ctx, incoming)
+                replies = ctx.replies
+            except Explained as refusal:
+                replies = [Reply(self.catalogues.text(language, refusal.key, **refusal.values))]
+                self._restart(uow, incoming)
+            except (IntegrityError, OperationalError):
+                raise
+            except Exception:
+                log.exception("handler failed for %r", incoming)
+                replies = [Reply(self.catalogues.text(language, "error.internal"))]
+                self._restart(uow, incoming)
+            # Messages the use case queued itself (a poll, its results) go first, in order.
+            claim_answers = claim_answers and uow.outbox.added == 0
+            now = self.clock.now()
+            answers = enqueue_replies(uow, incoming.chat, replies, now, claim_answers)
+            more_queued = uow.outbox.added > len(answers)
+        return Handled(replies, tuple(answers), more_queued, claim_answers)
+
+    def _claim(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> bool:
+        if not incoming.external_id:
+            return True
+        return uow.inbox.claim(incoming.sender.platform, incoming.external_id, self.clock.now())
+
+    def _restart(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> None:
+        """Undo the use case's changes but keep the event claimed."""
+        uow.rollback()
+        self._claim(uow, incoming)
+
+    def _answer_failure(self, incoming: IncomingText | ButtonPress) -> Handled:
+        replies = [Reply(self._text_for(incoming.sender, "error.internal"))]
+        try:
+            with self.uow_factory() as uow:
+                enqueue_replies(uow, incoming.chat, replies, self.clock.now())
+        except DBAPIError:
+            log.exception("could not even queue the apology")
+        return Handled(replies, more_queued=True)
+
+    def _context(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> Context:
+        sender = incoming.sender
+        direct_chat = incoming.chat.chat_id if incoming.chat.kind is ChatKind.PRIVATE else None
+        known = uow.people.with_identity(sender.platform, sender.user_id)
+        if known is not None:
+            person, identity = known
+            uow.channels.touch_identity(identity, direct_chat)
+        else:
+            person = uow.people.create_with_identity(
+                sender.platform, sender.user_id, self.clock.now()
+            )
+            uow.channels.touch(sender.platform, sender.user_id, direct_chat)
+        return Context(
+            uow=uow,
+            person=person,
+            sender=sender,
+            chat=incoming.chat,
+            clock=self.clock,
+            config=self.config,
+            catalogues=self.catalogues,
+        )
+
+    def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
+        if isinstance(incoming, ButtonPress):
+            line = parse_command("/" + incoming.data)
+        else:
+            line = parse_command(incoming.text)
+        if line is not None:
+            self._run_command(ctx, line)
+            if isinstance(incoming, ButtonPress):
+                self._refresh_view(ctx, incoming, line)
+        elif not ctx.in_group:
+            # Free text in a group is people talking to each other: stay quiet there.
+            self._continue_dialog(ctx, incoming.text if isinstance(incoming, IncomingText) else "")
+
+    def _run_command(self, ctx: Context, line: CommandLine) -> None:
+        spec = self._spec(line.name)
+        if spec is None:
+            ctx.reply("error.unknown_command", command=_shorten(line.name))
+            return
+        if spec.private and ctx.in_group:
+            self._move_to_private(ctx, line)
+            return
+        self._check_allowed(ctx, spec)
+        try:
+            arguments = spec.parse(line.arguments)
+        except ArgumentError:
+            ctx.reply("error.usage", usage=ctx.t(spec.usage_key))
+            return
+        spec.func(ctx, **arguments)
+
+    def _spec(self, name: str) -> CommandSpec | None:
+        return self.registry.commands.get(name) if COMMAND_NAME.fullmatch(name) else None
+
+    def _move_to_private(self, ctx: Context, line: CommandLine) -> None:
+        """A personal step asked in a group: done in the private chat, a brief note here."""
+        identity = ctx.uow.channels.identity(ctx.sender.platform, ctx.sender.user_id)
+        direct_chat = identity.direct_chat_id if identity is not None else None
+        name = clean_text(ctx.sender.display_name)[:32] or ctx.t("person.anonymous")
+        if direct_chat is None or not ctx.consented:
+            link = self._direct_link(ctx)
+            if link:
+                ctx.reply("group.go_private", name=name, link=link)
+            else:
+                ctx.reply("group.go_private_unlinked", name=name)
+            return
+        private = ctx.fork(chat=Chat(ctx.chat.platform, direct_chat), replies=[])
+        self._run_command(private, line)
+        enqueue_replies(ctx.uow, private.chat, private.replies, ctx.now())
+        ctx.reply("group.moved", name=name)
+
+    def _direct_link(self, ctx: Context) -> str:
+        """A link into the private chat that also joins this group's (or my) event."""
+        template = self.config.join_links.get(ctx.chat.platform)
+        if template is None:
+            return ""
+        linked = ctx.uow.session.exec(
+            select(LinkedChat.event_id).where(
+                LinkedChat.platform == ctx.chat.platform, LinkedChat.chat_id == ctx.chat.chat_id
+            )
+        ).first()
+        event = ctx.uow.events.get(linked) if linked is not None else ctx.active_event()
+        return template.format(code=event.code if event is not None else "")
+
+    def _refresh_view(self, ctx: Context, press: ButtonPress, line: CommandLine) -> None:
+        """A press on a view (the ballot) answers by re-rendering the pressed message.
+
+        The re-rendered view carries `extra` hints: platforms that can edit replace the
+        pressed message and may show the notice briefly (Telegram: a toast); others send
+        it as a new message, whose text starts with the notice.
+        """
+        spec = self._spec(line.name)
+        own = [reply for reply in ctx.replies if reply.to_person is None]
+        if spec is None or spec.refreshes is None or not press.message_id or ctx.in_group:
+            return
+        if any(reply.buttons or reply.image or reply.document or reply.poll for reply in own):
+            return
+        view_spec = self._spec(spec.refreshes)
+        if view_spec is None:
+            return
+        view = ctx.fork(replies=[])
+        if _no_stricter(view_spec, spec):
+            # The pressed command passed the same checks a moment ago, in this transaction.
+            view_spec.func(view, **view_spec.parse(""))
+        else:
+            self._run_command(view, CommandLine(view_spec.name, ""))
+        if len(view.replies) != 1:
+            return
+        notice = "\n".join(reply.text for reply in own)
+        hints = {EXTRA_EDIT: press.message_id, EXTRA_PRESS: press.external_id, EXTRA_NOTICE: notice}
+        refreshed = replace(
+            view.replies[0],
+            text=f"{notice}\n\n{view.replies[0].text}" if notice else view.replies[0].text,
+            extra={**view.replies[0].extra, **hints},
+        )
+        others = [reply for reply in ctx.replies if reply.to_person is not None]
+        ctx.replies[:] = [*others, refreshed]
+
+    def _check_allowed(self, ctx: Context, spec: CommandSpec) -> None:
+        if spec.needs_consent and not ctx.consented:
+            raise Refusal("consent.needed")
+        if spec.needs_event:
+            ctx.require_event()
+        if spec.roles is not None and ctx.role() not in spec.roles:
+            raise Refusal("error.not_allowed")
+
+    def _continue_dialog(self, ctx: Context, text: str) -> None:
+        state = ctx.uow.dialogs.get(ctx.person_id)
+        if state is None:
+            ctx.reply("error.not_a_command")
+            return
+        dialog = self.registry.dialogs.get(state.name)
+        step = dialog.steps.get(state.step) if dialog else None
+        if step is None:
+            ctx.uow.dialogs.clear(ctx.person_id)
+            ctx.reply("error.not_a_command")
+            return
+        data = dict(state.data)
+        next_step = step(ctx, text, data)
+        if next_step is None:
+            ctx.uow.dialogs.clear(ctx.person_id)
+        else:
+            ctx.uow.dialogs.save(ctx.person_id, state.name, next_step, data, ctx.now())
+
+    def _text_for(self, sender: Sender, key: str) -> str:
+        language = normalise_language(sender.language_hint, self.config.default_language)
+        return self.catalogues.text(language, key)
+
+
+def _no_stricter(view: CommandSpec, pressed: CommandSpec) -> bool:
+    """Whoever may run `pressed` may also see `view`."""
+    return (
+        (pressed.needs_consent or not view.needs_consent)
+        and (pressed.needs_event or not view.needs_event)
+        and (view.roles is None or (pressed.roles is not None and pressed.roles <= view.roles))
+    )
+
+
+def _shorten(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

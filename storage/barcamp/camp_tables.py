@@ -1,0 +1,75 @@
+"""The BarCamp's tables: rooms, slots, proposals, votes and the grid's assignments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from pydantic import NaiveDatetime
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ProposalStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    MERGED = "merged"
+
+
+class Room(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=40)
+    capacity: int
+    position: int = 0
+
+
+class Slot(SQLModel, table=True):
+    """A time slot; times are wall-clock times in the event's time zone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    starts_at: NaiveDatetime
+    ends_at: NaiveDatetime
+    blocked: bool = False
+    position: int = 0
+
+
+class Proposal(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    # The short number people type in `/vote N`, counted per event.
+    number: int
+    title: str = Field(max_length=80)
+    description: str = Field(default="", max_length=500)
+    proposer_id: int | None = Field(
+        default=None, foreign_key="person.id", index=True, ondelete="SET NULL"
+    )
+    status: ProposalStatus = Field(default=ProposalStatus.SUBMITTED)
+    merged_into_id: int | None = Field(default=None, foreign_key="proposal.id")
+    # Votes of people who used /forgetme: counted, no longer attributable.
+    anonymous_votes: int = 0
+    created_at: datetime
+
+
+class Vote(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("proposal_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    created_at: datetime
+
+
+class Assignment(SQLModel, table=True):
+    """A session's place in the grid (draft or, once the event publishes it, live)."""
+
+    __table_args__ = (UniqueConstraint("slot_id", "room_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    proposal_id: int = Field(foreign_key="proposal.id", unique=True, ondelete="CASCADE")
+    slot_id: int = Field(foreign_key="slot.id", ondelete="CASCADE")
+    room_id: int = Field(foreign_key="room.id", ondelete="CASCADE")
+    # Pinned sessions stay where they are in every re-plan (/pin, /move).
+    pinned: bool = False

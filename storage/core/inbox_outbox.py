@@ -1,0 +1,338 @@
+"""Repositories for delivery: the inbox (exactly-once handling) and the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, bindparam, insert, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from storage.core.shared_tables import (
+    ChannelState,
+    DeliveryStatus,
+    Identity,
+    InboxEvent,
+    LinkedChat,
+    OutboxMessage,
+)
+from storage.db import dialect_of, run_core
+
+# Statements every event runs, built once (see storage/repositories.py).
+_INBOX_EVENT = select(InboxEvent).where(
+    InboxEvent.platform == bindparam("platform"), InboxEvent.external_id == bindparam("key")
+)
+_CLAIM_KEPT_EVENT = (
+    update(InboxEvent)
+    .where(
+        col(InboxEvent.platform) == bindparam("on_platform"),
+        col(InboxEvent.external_id) == bindparam("key"),
+        col(InboxEvent.handled_at).is_(None),
+    )
+    .values(handled_at=bindparam("now"))
+)
+_RELEASE = (
+    update(OutboxMessage)
+    .where(
+        col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
+        col(OutboxMessage.status) == DeliveryStatus.SENDING,
+    )
+    .values(status=DeliveryStatus.PENDING, attempts=col(OutboxMessage.attempts) - 1)
+)
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(col(OutboxMessage.id) == bindparam("message_id"))
+    .values(
+        status=DeliveryStatus.SENT,
+        sent_at=bindparam("sent"),
+        platform_message_id=bindparam("message_ref"),
+        error=None,
+    )
+)
+_IDENTITY = select(Identity).where(
+    Identity.platform == bindparam("platform"), Identity.platform_user_id == bindparam("user_id")
+)
+_ADD_OUTBOX = insert(OutboxMessage).returning(col(OutboxMessage.id))
+_CLAIM_OUTBOX = (
+    update(OutboxMessage)
+    .where(
+        col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
+        col(OutboxMessage.status) == DeliveryStatus.PENDING,
+    )
+    .values(status=DeliveryStatus.SENDING, attempts=col(OutboxMessage.attempts) + 1)
+    .returning(col(OutboxMessage.id))
+)
+
+
+class Inbox:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _find(self, platform: str, external_id: str) -> InboxEvent | None:
+        parameters = {"platform": platform, "key": external_id}
+        return self._session.exec(_INBOX_EVENT, params=parameters).first()
+
+    def record(
+        self, platform: str, external_id: str, payload: dict[str, Any], now: datetime
+    ) -> bool:
+        """Keep a raw event before confirming it to the platform; False if already kept."""
+        if self._find(platform, external_id) is not None:
+            return False
+        self._session.add(
+            InboxEvent(platform=platform, external_id=external_id, payload=payload, received_at=now)
+        )
+        self._session.flush()
+        return True
+
+    def record_new(
+        self, platform: str, events: list[tuple[str, dict[str, Any]]], now: datetime
+    ) -> set[str]:
+        """Keep a batch of raw events in one statement; the keys not kept before."""
+        if not events:
+            return set()
+        insert = postgresql_insert if dialect_of(self._session) == "postgresql" else sqlite_insert
+        statement = (
+            insert(InboxEvent)
+            .values(
+                [
+                    {
+                        "platform": platform,
+                        "external_id": key,
+                        "payload": payload,
+                        "received_at": now,
+                    }
+                    for key, payload in events
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            .returning(col(InboxEvent.external_id))
+        )
+        return set(run_core(self._session, statement).scalars())
+
+    def claim(self, platform: str, external_id: str, now: datetime) -> bool:
+        """Mark an event handled in the handling transaction; False if it already was.
+
+        Usually the adapter kept the event before, and one statement claims it. Two
+        processes claiming at once collide on the unique key (or the row lock); the
+        loser's transaction is retried and then finds the event handled.
+        """
+        parameters = {"on_platform": platform, "key": external_id, "now": now}
+        claimed = cast(CursorResult[Any], run_core(self._session, _CLAIM_KEPT_EVENT, parameters))
+        if claimed.rowcount:
+            return True
+        if self._find(platform, external_id) is not None:
+            return False
+        self._session.add(
+            InboxEvent(platform=platform, external_id=external_id, received_at=now, handled_at=now)
+        )
+        self._session.flush()
+        return True
+
+    def unhandled(self, platform: str, limit: int = 100) -> list[InboxEvent]:
+        statement = (
+            select(InboxEvent)
+            .where(InboxEvent.platform == platform, col(InboxEvent.handled_at).is_(None))
+            .order_by(col(InboxEvent.id))
+            .limit(limit)
+        )
+        return list(self._session.exec(statement))
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message to queue: an `OutboxMessage` row without what sending fills in."""
+
+    platform: str
+    payload: dict[str, Any]
+    created_at: datetime
+    chat_id: str | None = None
+    recipient_user_id: str | None = None
+    person_id: int | None = None
+    priority: int = 0
+    attachment: bytes | None = None
+    batch: str | None = None
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+
+
+_NEW_MESSAGE_FIELDS = tuple(field.name for field in fields(NewMessage))
+
+
+class Outbox:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.added = 0  # messages queued in this unit of work
+
+    def add(self, message: NewMessage) -> int:
+        """Queue a message: inserted at once, past the ORM (an answer is queued on every
+        event, and building a model object and flushing it cost more than the insert);
+        its id."""
+        values = {name: getattr(message, name) for name in _NEW_MESSAGE_FIELDS}
+        message_id: int = run_core(self._session, _ADD_OUTBOX, values).scalar_one()
+        self.added += 1
+        return message_id
+
+    def claim(self, message_ids: list[int]) -> set[int]:
+        """Mark pending messages as being sent; the ids this caller may send.
+
+        One statement, so two senders (or processes) never both claim a message.
+        """
+        if not message_ids:
+            return set()
+        return set(self._session.execute(_CLAIM_OUTBOX, {"ids": message_ids}).scalars())
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return self._session.get(OutboxMessage, message_id)
+
+    def due(self, platform: str, now: datetime, limit: int = 200) -> list[OutboxMessage]:
+        """Pending messages whose time has come: answers first, then oldest first."""
+        statement = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.platform == platform,
+                OutboxMessage.status == DeliveryStatus.PENDING,
+                (col(OutboxMessage.not_before).is_(None)) | (col(OutboxMessage.not_before) <= now),
+            )
+            .order_by(col(OutboxMessage.priority).desc(), col(OutboxMessage.id))
+            .limit(limit)
+        )
+        return list(self._session.exec(statement))
+
+    def next_due_at(self, platform: str) -> datetime | None:
+        statement = (
+            select(OutboxMessage.not_before)
+            .where(
+                OutboxMessage.platform == platform,
+                OutboxMessage.status == DeliveryStatus.PENDING,
+                col(OutboxMessage.not_before).is_not(None),
+            )
+            .order_by(col(OutboxMessage.not_before))
+        )
+        return self._session.exec(statement).first()
+
+    def interrupted(self, platform: str) -> list[OutboxMessage]:
+        """Messages that were being sent when the process stopped."""
+        statement = select(OutboxMessage).where(
+            OutboxMessage.platform == platform, OutboxMessage.status == DeliveryStatus.SENDING
+        )
+        return list(self._session.exec(statement))
+
+    def count(self, status: DeliveryStatus, batch: str | None = None) -> int:
+        statement = select(OutboxMessage.id).where(OutboxMessage.status == status)
+        if batch is not None:
+            statement = statement.where(OutboxMessage.batch == batch)
+        return len(self._session.exec(statement).all())
+
+    def release(self, message_ids: list[int]) -> None:
+        """Claimed messages that were not attempted after all: pending again."""
+        if message_ids:
+            run_core(self._session, _RELEASE, {"ids": message_ids})
+
+    def mark_sent(self, sent: list[tuple[int, str | None]], now: datetime) -> None:
+        """(message id, platform message id) of messages sent, in one statement."""
+        if sent:
+            rows = [{"message_id": m, "message_ref": p, "sent": now} for m, p in sent]
+            run_core(self._session, _MARK_SENT, rows)
+
+    def postpone(self, message: OutboxMessage, until: datetime, error: str) -> None:
+        message.status, message.not_before, message.error = DeliveryStatus.PENDING, until, error
+        self._session.add(message)
+
+    def finish(
+        self,
+        message: OutboxMessage,
+        status: DeliveryStatus,
+        now: datetime,
+        platform_message_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        message.status, message.sent_at = status, now
+        message.platform_message_id = platform_message_id
+        message.error = error[:300] if error else None
+        self._session.add(message)
+
+
+class Channels:
+    """Per-platform routing facts: direct chats, blocked accounts, linked groups, state."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def identity(self, platform: str, platform_user_id: str) -> Identity | None:
+        parameters = {"platform": platform, "user_id": platform_user_id}
+        return self._session.exec(_IDENTITY, params=parameters).first()
+
+    def touch(self, platform: str, platform_user_id: str, direct_chat_id: str | None) -> None:
+        """The person just wrote: reachable again, and where their direct chat is."""
+        identity = self.identity(platform, platform_user_id)
+        if identity is not None:
+            self.touch_identity(identity, direct_chat_id)
+
+    def touch_identity(self, identity: Identity, direct_chat_id: str | None) -> None:
+        # Assigning an unchanged value still marks the object modified, and a modified
+        # object costs a flush before the next statement.
+        changed = identity.unreachable_at is not None
+        if changed:
+            identity.unreachable_at = None
+        if direct_chat_id is not None and identity.direct_chat_id != direct_chat_id:
+            identity.direct_chat_id, changed = direct_chat_id, True
+        if changed:
+            self._session.add(identity)
+
+    def mark_unreachable(self, platform: str, platform_user_id: str, now: datetime) -> None:
+        self._session.exec(
+            update(Identity)
+            .where(
+                col(Identity.platform) == platform,
+                col(Identity.platform_user_id) == platform_user_id,
+            )
+            .values(unreachable_at=now)
+        )
+
+    def mark_reachable(self, platform: str, platform_user_id: str) -> None:
+        self._session.exec(
+            update(Identity)
+            .where(
+                col(Identity.platform) == platform,
+                col(Identity.platform_user_id) == platform_user_id,
+            )
+            .values(unreachable_at=None)
+        )
+
+    def linked_chats(self, event_id: int) -> list[LinkedChat]:
+        statement = select(LinkedChat).where(LinkedChat.event_id == event_id)
+        return list(self._session.exec(statement))
+
+    def link(self, event_id: int, platform: str, chat_id: str, now: datetime) -> LinkedChat:
+        statement = select(LinkedChat).where(
+            LinkedChat.platform == platform, LinkedChat.chat_id == chat_id
+        )
+        linked = self._session.exec(statement).first() or LinkedChat(
+            event_id=event_id, platform=platform, chat_id=chat_id, linked_at=now
+        )
+        linked.event_id, linked.linked_at = event_id, now
+        self._session.add(linked)
+        return linked
+
+    def get_state(self, platform: str, key: str) -> str | None:
+        statement = select(ChannelState.value).where(
+            ChannelState.platform == platform, ChannelState.key == key
+        )
+        return self._session.exec(statement).first()
+
+    def set_state(self, platform: str, key: str, value: str, now: datetime) -> None:
+        statement = select(ChannelState).where(
+            ChannelState.platform == platform, ChannelState.key == key
+        )
+        state = self._session.exec(statement).first() or ChannelState(
+            platform=platform, key=key, updated_at=now
+        )
+        state.value, state.updated_at = value, now
+        self._session.add(state)
+
+
+def backoff(attempts: int, base_seconds: float = 2.0, cap_seconds: float = 300.0) -> timedelta:
+    return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1)))

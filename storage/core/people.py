@@ -1,0 +1,129 @@
+"""Repositories: the queries the use cases need, one class per aggregate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, update
+from sqlmodel import Session, col, select
+
+from storage.core.shared_tables import (
+    Consent,
+    DialogState,
+    Identity,
+    Membership,
+    Person,
+    PollAnswer,
+    PollOption,
+)
+from storage.db import dialect_of, run_core
+
+# The statements every event runs, built once: building a statement costs more than
+# running it on SQLite. Values come as bound parameters.
+_PERSON_BY_IDENTITY = (
+    select(Person, Identity)
+    .join(Identity, col(Identity.person_id) == col(Person.id))
+    .where(
+        Identity.platform == bindparam("platform"),
+        Identity.platform_user_id == bindparam("user_id"),
+    )
+)
+_PERSON_LOCK = select(Person.id).where(Person.id == bindparam("person_id")).with_for_update()
+_CONSENT = select(Consent.id).where(
+    Consent.person_id == bindparam("person_id"), Consent.policy_version == bindparam("version")
+)
+_DIALOG = select(DialogState).where(DialogState.person_id == bindparam("person_id"))
+
+
+class People:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, person_id: int) -> Person | None:
+        return self._session.get(Person, person_id)
+
+    def lock(self, person_id: int) -> None:
+        """Serialise a person's concurrent changes (PostgreSQL; SQLite serialises anyway:
+        its writing transactions begin with the write lock)."""
+        if dialect_of(self._session) != "sqlite":
+            self._session.exec(_PERSON_LOCK, params={"person_id": person_id})
+
+    def by_identity(self, platform: str, platform_user_id: str) -> Person | None:
+        found = self.with_identity(platform, platform_user_id)
+        return found[0] if found is not None else None
+
+    def with_identity(self, platform: str, platform_user_id: str) -> tuple[Person, Identity] | None:
+        """The person behind a platform account, with that account."""
+        parameters = {"platform": platform, "user_id": platform_user_id}
+        row = self._session.exec(_PERSON_BY_IDENTITY, params=parameters).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def create_with_identity(self, platform: str, platform_user_id: str, now: datetime) -> Person:
+        person = Person(created_at=now)
+        self._session.add(person)
+        self._session.flush()
+        assert person.id is not None
+        self._session.add(
+            Identity(platform=platform, platform_user_id=platform_user_id, person_id=person.id)
+        )
+        self._session.flush()
+        return person
+
+    def identities(self, person_id: int) -> list[Identity]:
+        statement = select(Identity).where(Identity.person_id == person_id)
+        return list(self._session.exec(statement))
+
+    def has_consent(self, person_id: int, policy_version: int) -> bool:
+        parameters = {"person_id": person_id, "version": policy_version}
+        return run_core(self._session, _CONSENT, parameters).first() is not None
+
+    def give_consent(self, person_id: int, policy_version: int, now: datetime) -> None:
+        if not self.has_consent(person_id, policy_version):
+            self._session.add(
+                Consent(person_id=person_id, policy_version=policy_version, given_at=now)
+            )
+
+    def forget(self, person_id: int) -> None:
+        """Remove a person; their poll answers stay only as anonymous counts.
+
+        Each domain forgets its own rows first (the BarCamp: votes and proposals, see
+        `Proposals.forget_person`); this removes what the core keeps.
+        """
+        self._anonymise_poll_answers(person_id)
+        for model in (Identity, Consent, Membership, DialogState):
+            self._session.exec(delete(model).where(col(model.person_id) == person_id))
+        self._session.exec(delete(Person).where(col(Person.id) == person_id))
+
+    def _anonymise_poll_answers(self, person_id: int) -> None:
+        chosen = select(PollAnswer.option_id).where(PollAnswer.person_id == person_id)
+        self._session.exec(
+            update(PollOption)
+            .where(col(PollOption.id).in_(chosen))
+            .values(anonymous_answers=col(PollOption.anonymous_answers) + 1)
+        )
+        self._session.exec(delete(PollAnswer).where(col(PollAnswer.person_id) == person_id))
+
+
+class Dialogs:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, person_id: int) -> DialogState | None:
+        return self._session.exec(_DIALOG, params={"person_id": person_id}).first()
+
+    def save(
+        self, person_id: int, name: str, step: str, data: dict[str, Any], now: datetime
+    ) -> None:
+        state = self.get(person_id) or DialogState(
+            person_id=person_id, name=name, step=step, updated_at=now
+        )
+        state.name, state.step, state.data, state.updated_at = name, step, dict(data), now
+        self._session.add(state)
+
+    def clear(self, person_id: int) -> bool:
+        state = self.get(person_id)
+        if state is None:
+            return False
+        self._session.delete(state)
+        return True

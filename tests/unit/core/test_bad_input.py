@@ -1,0 +1,241 @@
+"""Bad input at every step gets a helpful reply and changes nothing in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, MetaData, select
+
+from bot.bootstrap import App
+from handlers.core.i18n import catalogues
+from handlers.core.registry import registry
+from tests.support.chat import Person
+from tests.unit.core.test_flow import create_camp
+
+MakePerson = Callable[..., Person]
+
+LONG = "x" * 10_000
+HOSTILE = [
+    "",
+    LONG,
+    "🎉🔥💯",
+    "<b>fett</b><script>alert(1)</script>",
+    "1; DROP TABLE vote; --",
+    "' OR '1'='1",
+    "\u202egnp.exe\u200b",
+    "-1",
+    "3.5",
+    "٣",  # an Arabic-Indic digit: a digit, but not a number we accept
+    "99999999999999999999",
+]
+# For each command, arguments that must be refused without any change.
+BAD_ARGUMENTS: dict[str, list[str]] = {
+    "vote": [*HOSTILE, "1 1", "0", "99", "1 abc", "5 6"],
+    "join": [*HOSTILE[1:], "ZZZZZZ", "K7M2QX extra"],
+    "use": [*HOSTILE[1:], "ZZZZZZ"],
+    "language": [*HOSTILE[1:], "fr", "de en"],
+    "approve": [*HOSTILE, "1", "99"],  # 1 is approved already
+    "reject": [*HOSTILE, "1 weil", "99 Grund"],
+    "propose": [
+        LONG,
+        "🎉🔥💯",
+        "ab",
+        "   |   ",
+        "x" * 81,
+        "Gute Idee | " + "y" * 501,
+        "\u202e\u200b\u200b",
+    ],
+    "forgetme": ["now", LONG, "confirm confirm"],
+    "start": [f"{'x' * 20} {'y' * 20}"],
+    "sessions": ["extra"],
+    "mine": ["1"],
+    "queue": ["1"],
+    "cancel": ["all"],
+    "help": ["vote"],
+    "privacy": ["x"],
+    "newcamp": ["Name"],
+    "announce": ["", "   ", "x" * 2001, "<b>Pizza</b>", "'; DROP TABLE person;--"],
+    "linkgroup": ["now", LONG],
+    "poll": [
+        "",
+        "Frage?",
+        "Frage? | nur eine",
+        "Frage? | A | a",
+        "Frage? | " + " | ".join(str(n) for n in range(11)),
+        "x" * 301 + " | A | B",
+        "Frage? | " + "y" * 101 + " | B",
+        "<i>Frage</i> | A | B",
+        "Frage? | A | B",  # in a private chat with no linked group
+    ],
+    "closepoll": [*HOSTILE, "99"],
+}
+# The BarCamp day (no grid exists in `camp`). Number parsing is the registry's and
+# tested above, so a few hostile words each, then what these commands check themselves.
+SOME_HOSTILE = ["", "<b>fett</b><script>alert(1)</script>", "1; DROP TABLE vote; --"]
+BAD_ARGUMENTS |= {
+    "voting": [
+        *SOME_HOSTILE,
+        *("maybe", "open", "open at 2027-06-13 10:00", "close at 2020-01-01 10:00"),
+        *("close at tomorrow", "close at 2027-06-13 10:00 extra"),
+    ],
+    "plan": ["now", LONG],
+    "publish": ["", "now"],
+    "move": [*SOME_HOSTILE, "1 1", "99 1 Aula", "1 9 Aula", "1 3 Aula", "1 1 Keller", "1 9:99 A"],
+    "pin": [*SOME_HOSTILE, "1", "99"],
+    "agenda": ["x"],
+    "now": ["x"],
+    "next": ["x"],
+    "remind": [*SOME_HOSTILE, "maybe", "on off"],
+    "merge": [*SOME_HOSTILE, "1 1", "1 99", "99 1", "1 2 3"],
+    "settings": [
+        *SOME_HOSTILE,
+        *("budget", "budget 0", "budget 51", "budget drei", "budget -1", "budget 5 6"),
+        *("counts maybe", "reminder 241", "votereminder 1441", "colour red"),
+    ],
+}
+BAD_ARGUMENTS["announce"] += [
+    "at 2020-01-01 10:00 Zu spät",
+    "at 2027-13-01 10:00 Text",
+    "at 14:00 Pizza",
+    "at 2027-06-13 10:00",
+    "at 2099-06-13 10:00 Text",
+    "at 2027-06-13 10:00 <b>Pizza</b>",
+]
+
+# Exports: one format word and nothing else.
+BAD_ARGUMENTS["export"] = [*SOME_HOSTILE, LONG, "pdf", "md html", "../agenda.md", "png;"]
+BAD_ARGUMENTS["agenda"] += ["pdf", "png png"]
+BAD_ARGUMENTS["mine"] += ["pdf", "ics ics"]
+
+
+# The answer itself is queued for delivery; everything else must stay as it was.
+DELIVERY_TABLES = {"alembic_version", "outboxmessage", "inboxevent"}
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        return {
+            name: sorted(map(tuple, connection.execute(select(table))), key=repr)
+            for name, table in metadata.tables.items()
+            if name not in DELIVERY_TABLES
+        }
+
+
+@pytest.fixture
+async def camp(app: App, people: MakePerson) -> tuple[Person, Person]:
+    orga = people("Orga")
+    code = await create_camp(orga, "de")
+    await orga.says("/propose Skatepark bauen")
+    ana = people("Ana")
+    await ana.joins(code)
+    await ana.says("/vote 1")
+    return orga, ana
+
+
+def test_every_command_has_bad_input_cases() -> None:
+    import handlers.barcamp.commands
+    import handlers.core.commands  # noqa: F401  (registers the shared commands)
+
+    visible = {name for name, spec in registry.commands.items() if not spec.hidden}
+    assert visible <= set(BAD_ARGUMENTS), visible - set(BAD_ARGUMENTS)
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments"),
+    [(command, arguments) for command, cases in BAD_ARGUMENTS.items() for arguments in cases],
+)
+async def test_bad_arguments_change_nothing(
+    app: App, camp: tuple[Person, Person], command: str, arguments: str
+) -> None:
+    orga, ana = camp
+    # Staff commands are tried by the organiser, so the refusal is about the input.
+    staff_commands = ("approve", "reject", "queue", "announce", "poll", "closepoll", "linkgroup")
+    staff_commands += ("merge", "voting", "plan", "move", "pin", "publish", "settings")
+    staff_commands += ("export",)
+    person = orga if command in staff_commands else ana
+    before = snapshot(app.engine)
+    replies = await person.says(f"/{command} {arguments}")
+    assert replies, "bad input must never be met with silence"
+    assert all(len(reply.text) < 1500 for reply in replies), "replies stay short"
+    internal = catalogues().text("de", "error.internal")
+    assert all(internal not in reply.text and "Traceback" not in reply.text for reply in replies)
+    if command not in ("newcamp", "propose") or arguments.strip():
+        assert snapshot(app.engine) == before
+
+
+@pytest.mark.parametrize("bad", [LONG, "", "🎉🎉🎉", "<i>x</i>", "'; DROP TABLE event;--"])
+async def test_bad_dialog_answers_stay_on_the_step(app: App, people: MakePerson, bad: str) -> None:
+    orga = people("Orga")
+    await create_camp(orga, "de")
+    await orga.says("/newcamp")
+    before = snapshot(app.engine)
+    reply = await orga.text(bad or " ")
+    assert reply != catalogues().text("de", "newcamp.ask_date")
+    assert snapshot(app.engine) == before
+    assert await orga.text("Ein gutes Camp") == catalogues().text("de", "newcamp.ask_date")
+
+
+BASE = ["Camp", "2027-06-13", "-", "Aula:10"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "key", "values"),
+    [
+        (["Camp", "31.02.2027"], "input.date_format", {}),
+        (["Camp", "2020-01-01"], "input.date_past", {}),
+        ([*BASE[:3], "Aula"], "input.room_format", {"item": "Aula"}),
+        ([*BASE[:3], "Aula:0"], "input.room_capacity", {"room": "Aula"}),
+        ([*BASE[:3], "Aula:10, aula:20"], "input.room_duplicate", {"room": "Aula"}),
+        ([*BASE, "10:00-09:00"], "input.slot_order", {"item": "10:00-09:00"}),
+        (
+            [*BASE, "10:00-11:00, 10:30-11:30"],
+            "input.slots_overlap",
+            {"first": "10:00-11:00", "second": "10:30-11:30"},
+        ),
+        ([*BASE, "25:00-26:00"], "input.slot_format", {"item": "25:00-26:00"}),
+        ([*BASE, "10:00-11:00 Party"], "input.slot_format", {"item": "10:00-11:00 Party"}),
+    ],
+)
+async def test_newcamp_explains_each_bad_step(
+    app: App, people: MakePerson, answers: list[str], key: str, values: dict[str, str]
+) -> None:
+    orga = people("Orga")
+    await orga.says("/start")
+    await orga.press("consent de")
+    await orga.says("/newcamp")
+    for answer in answers[:-1]:
+        await orga.says(answer)
+    before = snapshot(app.engine)
+    assert await orga.text(answers[-1]) == catalogues().text("de", key, **values)
+    assert snapshot(app.engine) == before
+
+
+async def test_unknown_command_and_free_text_get_hints(people: MakePerson) -> None:
+    ana = people("Ana")
+    assert await ana.text("/fly") == catalogues().text("de", "error.unknown_command", command="fly")
+    assert await ana.text("hallo?") == catalogues().text("de", "error.not_a_command")
+    assert await ana.text("/") == catalogues().text("de", "error.unknown_command", command="")
+    assert await ana.text("/<script>") == catalogues().text(
+        "de", "error.unknown_command", command="<script>"
+    )
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(max_size=300))
+async def test_any_text_is_answered_and_never_crashes(
+    app: App, camp: tuple[Person, Person], text: str
+) -> None:
+    _, ana = camp
+    for line in (text, "/vote " + text, "/propose " + text, "/join " + text):
+        replies = await ana.says(line)
+        internal = catalogues().text("de", "error.internal")
+        assert all(internal not in reply.text for reply in replies)
