@@ -1,4 +1,4 @@
-"""Commands as decorated functions with typed arguments; dialogs as named steps.
+"""Commands as decorated functions with typed arguments; dialogs as lists of steps.
 
     @command("vote", event=True, private=True, refreshes="sessions")
     def vote(ctx: Context, numbers: list[int]) -> None: ...
@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import inspect
 import types
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+from handlers.core.dialogs import Dialog, Finish, Step
 from storage.core.shared_tables import Role
-
-if TYPE_CHECKING:
-    from handlers.core.context import Context
 
 
 class _RestOfLine:
@@ -33,7 +31,6 @@ class _RestOfLine:
 Text = Annotated[str, _RestOfLine]
 
 CommandFunc = Callable[..., None]
-StepFunc = Callable[["Context", str, dict[str, Any]], "str | None"]
 
 STAFF = frozenset({Role.YOUTHWORKER, Role.ORGANISER})
 ORGANISERS = frozenset({Role.ORGANISER})
@@ -93,19 +90,6 @@ class CommandSpec:
         return values
 
 
-@dataclass(frozen=True)
-class Dialog:
-    name: str
-    steps: dict[str, StepFunc] = field(default_factory=dict)
-
-    def step(self, name: str) -> Callable[[StepFunc], StepFunc]:
-        def register(func: StepFunc) -> StepFunc:
-            self.steps[name] = func
-            return func
-
-        return register
-
-
 class Registry:
     def __init__(self) -> None:
         self.commands: dict[str, CommandSpec] = {}
@@ -140,8 +124,11 @@ class Registry:
 
         return register
 
-    def dialog(self, name: str) -> Dialog:
-        dialog = self.dialogs.setdefault(name, Dialog(name))
+    def dialog(self, name: str, *, steps: Sequence[Step], finish: Finish) -> Dialog:
+        """Declare a guided dialog (see `handlers.core.dialogs`)."""
+        if name in self.dialogs:
+            raise ValueError(f"dialog {name!r} registered twice")
+        dialog = self.dialogs[name] = Dialog(name, tuple(steps), finish)
         return dialog
 
     def visible_to(

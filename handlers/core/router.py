@@ -311,22 +311,18 @@ class Router:
             raise Refusal("error.not_allowed")
 
     def _continue_dialog(self, ctx: Context, text: str) -> None:
+        """Free text answers the person's open dialog, if any (see `handlers.core.dialogs`)."""
         state = ctx.uow.dialogs.get(ctx.person_id)
         if state is None:
             ctx.reply("error.not_a_command")
             return
         dialog = self.registry.dialogs.get(state.name)
-        step = dialog.steps.get(state.step) if dialog else None
-        if step is None:
+        if dialog is None or dialog.step(state.step) is None:
+            # A dialog or step that no longer exists (stored by an older version).
             ctx.uow.dialogs.clear(ctx.person_id)
             ctx.reply("error.not_a_command")
             return
-        data = dict(state.data)
-        next_step = step(ctx, text, data)
-        if next_step is None:
-            ctx.uow.dialogs.clear(ctx.person_id)
-        else:
-            ctx.uow.dialogs.save(ctx.person_id, state.name, next_step, data, ctx.now())
+        dialog.answer(ctx, state.step, state.data, text)
 
     def _text_for(self, sender: Sender, key: str) -> str:
         language = normalise_language(sender.language_hint, self.config.default_language)

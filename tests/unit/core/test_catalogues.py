@@ -53,6 +53,14 @@ def test_every_command_has_help_and_usage() -> None:
             assert key in catalogues().keys("de"), key
 
 
+def test_every_dialog_question_exists() -> None:
+    """Questions are declared as keys in the steps, which the scan above cannot see."""
+    questions = {step.question for dialog in registry.dialogs.values() for step in dialog.steps}
+    assert {"newcamp.ask_name", "propose.ask_title"} <= questions
+    for language in LANGUAGES:
+        assert questions - catalogues().keys(language) == set()
+
+
 def test_german_uses_the_informal_du() -> None:
     formal = re.compile(r"\b(Sie|Ihnen|Ihr|Ihre|Ihren)\b")
     offenders = [k for k, v in catalogues().templates("de").items() if formal.search(v)]
