@@ -1,6 +1,6 @@
 """Guided dialogs, declared: a list of steps and what to do with the answers.
 
-    NEWCAMP = registry.dialog(
+    NEWCAMP = dialog(  # a domain's helper, e.g. handlers.barcamp.registration
         "newcamp",
         steps=(
             Step("name", text_only(event_name), "newcamp.ask_name"),
@@ -37,6 +37,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from handlers.core.validation import InputError
+from storage.core.shared_tables import EventKind
 
 if TYPE_CHECKING:
     from handlers.core.context import Context
@@ -88,6 +89,8 @@ class Dialog:
     name: str
     steps: tuple[Step, ...]
     finish: Finish
+    # Like a command's: in an event of another kind, an answer is refused.
+    kinds: frozenset[EventKind] = frozenset(EventKind)
 
     def __post_init__(self) -> None:
         fields = [step.field for step in self.steps]

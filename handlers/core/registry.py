@@ -3,6 +3,11 @@
     @command("vote", event=True, private=True, refreshes="sessions")
     def vote(ctx: Context, numbers: list[int]) -> None: ...
 
+`kinds`: the kinds of event the command serves (every kind unless told); a domain's
+commands are registered with its own decorator, e.g. `handlers.barcamp.registration`,
+which fills in the domain's kind. Run while the active event is of another kind, a
+command is refused.
+
 `private`: a personal step (ballot, dialog, one's own data); asked in a group chat, it
 happens in the person's private chat. `refreshes`: a press of the command's button
 re-renders the view it sits on (a vote pressed on the ballot updates the ballot).
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from handlers.core.dialogs import Dialog, Finish, Step
-from storage.core.shared_tables import Role
+from storage.core.shared_tables import EventKind, Role
 
 
 class _RestOfLine:
@@ -34,6 +39,7 @@ CommandFunc = Callable[..., None]
 
 STAFF = frozenset({Role.YOUTHWORKER, Role.ORGANISER})
 ORGANISERS = frozenset({Role.ORGANISER})
+EVERY_KIND = frozenset(EventKind)
 
 
 class ArgumentError(ValueError):
@@ -62,6 +68,8 @@ class CommandSpec:
     private: bool = False
     # After a press of one of its buttons, re-render the pressed message with this command.
     refreshes: str | None = None
+    # The kinds of event it serves; in an event of another kind it is refused.
+    kinds: frozenset[EventKind] = EVERY_KIND
 
     @property
     def help_key(self) -> str:
@@ -70,6 +78,13 @@ class CommandSpec:
     @property
     def usage_key(self) -> str:
         return f"usage.{self.name}"
+
+    @property
+    def other_kind_key(self) -> str:
+        return other_kind_key(self.kinds)
+
+    def serves(self, kind: EventKind) -> bool:
+        return kind in self.kinds
 
     def parse(self, argument_text: str) -> dict[str, Any]:
         words = argument_text.split()
@@ -105,7 +120,11 @@ class Registry:
         hidden: bool = False,
         private: bool = False,
         refreshes: str | None = None,
+        kinds: frozenset[EventKind] = EVERY_KIND,
     ) -> Callable[[CommandFunc], CommandFunc]:
+        if not kinds:
+            raise ValueError(f"command {name!r} serves no kind of event")
+
         def register(func: CommandFunc) -> CommandFunc:
             if name in self.commands:
                 raise ValueError(f"command {name!r} registered twice")
@@ -119,16 +138,24 @@ class Registry:
                 hidden,
                 private,
                 refreshes,
+                kinds,
             )
             return func
 
         return register
 
-    def dialog(self, name: str, *, steps: Sequence[Step], finish: Finish) -> Dialog:
+    def dialog(
+        self,
+        name: str,
+        *,
+        steps: Sequence[Step],
+        finish: Finish,
+        kinds: frozenset[EventKind] = EVERY_KIND,
+    ) -> Dialog:
         """Declare a guided dialog (see `handlers.core.dialogs`)."""
         if name in self.dialogs:
             raise ValueError(f"dialog {name!r} registered twice")
-        dialog = self.dialogs[name] = Dialog(name, tuple(steps), finish)
+        dialog = self.dialogs[name] = Dialog(name, tuple(steps), finish, kinds)
         return dialog
 
     def visible_to(
@@ -183,6 +210,11 @@ HELP_ORDER = (
     "publish",
     "export",
 )
+
+
+def other_kind_key(kinds: frozenset[EventKind]) -> str:
+    """The refusal in an event of a kind not served: `kind.only_barcamp`."""
+    return "kind.only_" + "_".join(sorted(kinds))
 
 
 def _help_position(spec: CommandSpec) -> tuple[int, str]:

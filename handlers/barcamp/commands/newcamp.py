@@ -10,10 +10,10 @@ import segno
 
 from handlers.barcamp.camp_input import RoomInput, SlotInput, rooms, slots
 from handlers.barcamp.camps import CampInput, create_camp
+from handlers.barcamp.registration import command, dialog
 from handlers.core.context import Context
 from handlers.core.dialogs import SoFar, Step, text_only
 from handlers.core.messages import Attachment
-from handlers.core.registry import command, registry
 from handlers.core.validation import calendar_date, event_name, event_place
 
 
@@ -50,7 +50,7 @@ def create(ctx: Context, answers: dict[str, Any]) -> None:
     announce_camp(ctx, event.name, event.code)
 
 
-NEWCAMP = registry.dialog(
+NEWCAMP = dialog(
     "newcamp",
     steps=(
         Step("name", text_only(event_name), "newcamp.ask_name"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from handlers.barcamp.camp_input import session_description, session_title
+from handlers.barcamp.registration import command, dialog
 from handlers.core.context import Context
 from handlers.core.dialogs import Step, text_only
-from handlers.core.registry import STAFF, Text, command, registry
+from handlers.core.registry import STAFF, Text
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
 
-PROPOSE = registry.dialog(
+PROPOSE = dialog(
     "propose",
     steps=(
         Step("title", text_only(session_title), "propose.ask_title"),
