@@ -6,7 +6,7 @@
 `kinds`: the kinds of event the command serves (every kind unless told); a domain's
 commands are registered with its own decorator, e.g. `handlers.barcamp.registration`,
 which fills in the domain's kind. Run while the active event is of another kind, a
-command is refused.
+command is refused; `/help` lists only what fits the active event.
 
 `private`: a personal step (ballot, dialog, one's own data); asked in a group chat, it
 happens in the person's private chat. `refreshes`: a press of the command's button
@@ -159,13 +159,23 @@ class Registry:
         return dialog
 
     def visible_to(
-        self, role: Role | None, consented: bool, has_event: bool
+        self,
+        role: Role | None,
+        consented: bool,
+        has_event: bool,
+        kind: EventKind | None = None,
     ) -> Iterable[CommandSpec]:
-        """What a person can use now, in the order they will likely need it."""
+        """What a person can use now, in the order they will likely need it.
+
+        `kind`: the kind of the person's active event, whose commands alone are shown;
+        None shows the commands of every kind (without an event: those needing none).
+        """
         for spec in sorted(self.commands.values(), key=_help_position):
             if spec.hidden or (spec.needs_consent and not consented):
                 continue
             if spec.needs_event and not has_event:
+                continue
+            if has_event and kind is not None and not spec.serves(kind):
                 continue
             if spec.roles is None or (role is not None and role in spec.roles):
                 yield spec

@@ -1,4 +1,4 @@
-"""Commands know their domain: in a youth council the BarCamp's are refused."""
+"""Commands know their domain: in a youth council the BarCamp's are refused and not listed."""
 
 from __future__ import annotations
 
@@ -65,6 +65,28 @@ def test_each_command_serves_the_kinds_of_its_folder() -> None:
     assert {dialog.kinds for dialog in registry.dialogs.values()} == {BARCAMP_ONLY}
 
 
+async def test_help_in_a_council_lists_no_barcamp_command(app: App, people: MakePerson) -> None:
+    ana = people("Ana")
+    await ana.says("/start")
+    await ana.press("consent de")
+    in_council(app, ana)
+    help_text = await ana.text("/help")
+    assert listed(help_text) & barcamp_commands() == set()
+    assert {"use", "join", "language", "help", "cancel", "forgetme", "remind"} <= listed(help_text)
+
+
+async def test_help_for_a_council_organiser_lists_the_shared_team_commands(
+    app: App, people: MakePerson
+) -> None:
+    orga = people("Orga")
+    await orga.says("/start")
+    await orga.press("consent de")
+    in_council(app, orga, Role.ORGANISER)
+    shown = listed(await orga.text("/help"))
+    assert {"announce", "poll", "closepoll", "linkgroup"} <= shown
+    assert shown & barcamp_commands() == set()
+
+
 @pytest.mark.parametrize("line", ["/vote 1", "/sessions", "/propose Mehr Busse", "/newcamp"])
 async def test_a_barcamp_command_in_a_council_is_refused(
     app: App, people: MakePerson, line: str
@@ -104,3 +126,27 @@ async def test_a_barcamp_dialog_is_not_answered_in_a_council(app: App, people: M
     # Back in the camp, the dialog goes on where it was.
     await orga.says(f"/use {code}")
     assert await orga.text("Mehr Busse am Abend") == t("propose.ask_description")
+
+
+async def test_in_a_camp_everything_is_as_before(app: App, people: MakePerson) -> None:
+    orga = people("Orga")
+    code = await create_camp(orga, "de")
+    every = {spec.name for spec in registry.visible_to(Role.ORGANISER, True, True)}
+    assert listed(await orga.text("/help")) == every
+    ana = people("Ana")
+    await ana.joins(code)
+    participant = {spec.name for spec in registry.visible_to(Role.PARTICIPANT, True, True)}
+    assert listed(await ana.text("/help")) == participant
+    assert {"propose", "vote", "sessions", "mine", "agenda"} <= participant
+    assert await ana.text("/propose Mehr Busse") == t(
+        "propose.submitted", number=1, title="Mehr Busse"
+    )
+
+
+async def test_help_without_an_event_lists_what_needs_none(people: MakePerson) -> None:
+    kim = people("Kim")
+    await kim.says("/start")
+    await kim.press("consent de")
+    shown = listed(await kim.text("/help"))
+    assert {"newcamp", "join", "use", "help", "language"} <= shown
+    assert shown & {"vote", "propose", "sessions", "announce", "poll"} == set()
