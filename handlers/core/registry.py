@@ -1,7 +1,12 @@
-"""Commands as decorated functions with typed arguments; dialogs as named steps.
+"""Commands as decorated functions with typed arguments; dialogs as lists of steps.
 
     @command("vote", event=True, private=True, refreshes="sessions")
     def vote(ctx: Context, numbers: list[int]) -> None: ...
+
+`kinds`: the kinds of event the command serves (every kind unless told); a domain's
+commands are registered with its own decorator, e.g. `handlers.barcamp.registration`,
+which fills in the domain's kind. Run while the active event is of another kind, a
+command is refused; `/help` lists only what fits the active event.
 
 `private`: a personal step (ballot, dialog, one's own data); asked in a group chat, it
 happens in the person's private chat. `refreshes`: a press of the command's button
@@ -16,14 +21,12 @@ from __future__ import annotations
 
 import inspect
 import types
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from storage.core.shared_tables import Role
-
-if TYPE_CHECKING:
-    from handlers.core.context import Context
+from handlers.core.dialogs import Dialog, Finish, Step
+from storage.core.shared_tables import EventKind, Role
 
 
 class _RestOfLine:
@@ -33,10 +36,10 @@ class _RestOfLine:
 Text = Annotated[str, _RestOfLine]
 
 CommandFunc = Callable[..., None]
-StepFunc = Callable[["Context", str, dict[str, Any]], "str | None"]
 
 STAFF = frozenset({Role.YOUTHWORKER, Role.ORGANISER})
 ORGANISERS = frozenset({Role.ORGANISER})
+EVERY_KIND = frozenset(EventKind)
 
 
 class ArgumentError(ValueError):
@@ -65,6 +68,8 @@ class CommandSpec:
     private: bool = False
     # After a press of one of its buttons, re-render the pressed message with this command.
     refreshes: str | None = None
+    # The kinds of event it serves; in an event of another kind it is refused.
+    kinds: frozenset[EventKind] = EVERY_KIND
 
     @property
     def help_key(self) -> str:
@@ -73,6 +78,13 @@ class CommandSpec:
     @property
     def usage_key(self) -> str:
         return f"usage.{self.name}"
+
+    @property
+    def other_kind_key(self) -> str:
+        return other_kind_key(self.kinds)
+
+    def serves(self, kind: EventKind) -> bool:
+        return kind in self.kinds
 
     def parse(self, argument_text: str) -> dict[str, Any]:
         words = argument_text.split()
@@ -93,19 +105,6 @@ class CommandSpec:
         return values
 
 
-@dataclass(frozen=True)
-class Dialog:
-    name: str
-    steps: dict[str, StepFunc] = field(default_factory=dict)
-
-    def step(self, name: str) -> Callable[[StepFunc], StepFunc]:
-        def register(func: StepFunc) -> StepFunc:
-            self.steps[name] = func
-            return func
-
-        return register
-
-
 class Registry:
     def __init__(self) -> None:
         self.commands: dict[str, CommandSpec] = {}
@@ -121,7 +120,11 @@ class Registry:
         hidden: bool = False,
         private: bool = False,
         refreshes: str | None = None,
+        kinds: frozenset[EventKind] = EVERY_KIND,
     ) -> Callable[[CommandFunc], CommandFunc]:
+        if not kinds:
+            raise ValueError(f"command {name!r} serves no kind of event")
+
         def register(func: CommandFunc) -> CommandFunc:
             if name in self.commands:
                 raise ValueError(f"command {name!r} registered twice")
@@ -135,23 +138,44 @@ class Registry:
                 hidden,
                 private,
                 refreshes,
+                kinds,
             )
             return func
 
         return register
 
-    def dialog(self, name: str) -> Dialog:
-        dialog = self.dialogs.setdefault(name, Dialog(name))
+    def dialog(
+        self,
+        name: str,
+        *,
+        steps: Sequence[Step],
+        finish: Finish,
+        kinds: frozenset[EventKind] = EVERY_KIND,
+    ) -> Dialog:
+        """Declare a guided dialog (see `handlers.core.dialogs`)."""
+        if name in self.dialogs:
+            raise ValueError(f"dialog {name!r} registered twice")
+        dialog = self.dialogs[name] = Dialog(name, tuple(steps), finish, kinds)
         return dialog
 
     def visible_to(
-        self, role: Role | None, consented: bool, has_event: bool
+        self,
+        role: Role | None,
+        consented: bool,
+        has_event: bool,
+        kind: EventKind | None = None,
     ) -> Iterable[CommandSpec]:
-        """What a person can use now, in the order they will likely need it."""
+        """What a person can use now, in the order they will likely need it.
+
+        `kind`: the kind of the person's active event, whose commands alone are shown;
+        None shows the commands of every kind (without an event: those needing none).
+        """
         for spec in sorted(self.commands.values(), key=_help_position):
             if spec.hidden or (spec.needs_consent and not consented):
                 continue
             if spec.needs_event and not has_event:
+                continue
+            if has_event and kind is not None and not spec.serves(kind):
                 continue
             if spec.roles is None or (role is not None and role in spec.roles):
                 yield spec
@@ -196,6 +220,11 @@ HELP_ORDER = (
     "publish",
     "export",
 )
+
+
+def other_kind_key(kinds: frozenset[EventKind]) -> str:
+    """The refusal in an event of a kind not served: `kind.only_barcamp`."""
+    return "kind.only_" + "_".join(sorted(kinds))
 
 
 def _help_position(spec: CommandSpec) -> tuple[int, str]:

@@ -27,10 +27,16 @@ from handlers.core.messages import (
 )
 from handlers.core.outbox_replies import enqueue_replies
 from handlers.core.quick_polls import poll_for_ref, record_answer, record_tally
-from handlers.core.registry import ArgumentError, CommandSpec, Registry
+from handlers.core.registry import (
+    EVERY_KIND,
+    ArgumentError,
+    CommandSpec,
+    Registry,
+    other_kind_key,
+)
 from handlers.core.validation import Explained, clean_text
 from schedules.core.clock import Clock
-from storage.core.shared_tables import LinkedChat
+from storage.core.shared_tables import EventKind, LinkedChat
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -307,26 +313,24 @@ class Router:
             raise Refusal("consent.needed")
         if spec.needs_event:
             ctx.require_event()
+        _check_kind(ctx, spec.kinds, spec.name)
         if spec.roles is not None and ctx.role() not in spec.roles:
             raise Refusal("error.not_allowed")
 
     def _continue_dialog(self, ctx: Context, text: str) -> None:
+        """Free text answers the person's open dialog, if any (see `handlers.core.dialogs`)."""
         state = ctx.uow.dialogs.get(ctx.person_id)
         if state is None:
             ctx.reply("error.not_a_command")
             return
         dialog = self.registry.dialogs.get(state.name)
-        step = dialog.steps.get(state.step) if dialog else None
-        if step is None:
+        if dialog is None or dialog.step(state.step) is None:
+            # A dialog or step that no longer exists (stored by an older version).
             ctx.uow.dialogs.clear(ctx.person_id)
             ctx.reply("error.not_a_command")
             return
-        data = dict(state.data)
-        next_step = step(ctx, text, data)
-        if next_step is None:
-            ctx.uow.dialogs.clear(ctx.person_id)
-        else:
-            ctx.uow.dialogs.save(ctx.person_id, state.name, next_step, data, ctx.now())
+        _check_kind(ctx, dialog.kinds, dialog.name)
+        dialog.answer(ctx, state.step, state.data, text)
 
     def _text_for(self, sender: Sender, key: str) -> str:
         language = normalise_language(sender.language_hint, self.config.default_language)
@@ -338,8 +342,19 @@ def _no_stricter(view: CommandSpec, pressed: CommandSpec) -> bool:
     return (
         (pressed.needs_consent or not view.needs_consent)
         and (pressed.needs_event or not view.needs_event)
+        and pressed.kinds <= view.kinds
         and (view.roles is None or (pressed.roles is not None and pressed.roles <= view.roles))
     )
+
+
+def _check_kind(ctx: Context, kinds: frozenset[EventKind], name: str) -> None:
+    """A command (or its dialog) of one domain is refused in an event of another kind."""
+    if kinds >= EVERY_KIND:
+        return
+    event = ctx.active_event()
+    if event is None or ctx.membership() is None or event.kind in kinds:
+        return
+    raise Refusal(other_kind_key(kinds), command=name, event=event.name)
 
 
 def _shorten(text: str, limit: int = 32) -> str:

@@ -15,9 +15,10 @@ from handlers.barcamp.agenda_chat_text import (
 )
 from handlers.barcamp.agenda_files import send_export
 from handlers.barcamp.agenda_loader import build_agenda, sessions_of_person
+from handlers.barcamp.registration import command
 from handlers.core.context import Context, Refusal
 from handlers.core.event_time import local_now
-from handlers.core.registry import STAFF, command
+from handlers.core.registry import STAFF
 from schedules.barcamp.agenda_model import Agenda, AgendaSlot
 from storage.core.shared_tables import Event
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from handlers.barcamp.agenda_files import ExportFormat, event_agenda, send_export
+from handlers.barcamp.registration import command
 from handlers.core.context import Context
-from handlers.core.registry import STAFF, command
+from handlers.core.registry import STAFF
 
 
 @command("export", roles=STAFF)

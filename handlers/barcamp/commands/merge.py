@@ -5,8 +5,9 @@ from __future__ import annotations
 from handlers.barcamp.agenda_loader import build_agenda, interested_people
 from handlers.barcamp.commands.plan import published, tell_new_place
 from handlers.barcamp.commands.vote import approved_proposal
+from handlers.barcamp.registration import command
 from handlers.core.context import Context, Refusal
-from handlers.core.registry import STAFF, command
+from handlers.core.registry import STAFF
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
 from storage.core.shared_tables import Event
 

@@ -7,8 +7,8 @@ from typing import Literal
 from handlers.barcamp.agenda_files import send_personal_calendar
 from handlers.barcamp.commands.agenda import personal_agenda
 from handlers.barcamp.commands.sessions import budget_line
+from handlers.barcamp.registration import command
 from handlers.core.context import Context
-from handlers.core.registry import command
 from storage.barcamp.camp_tables import ProposalStatus
 
 

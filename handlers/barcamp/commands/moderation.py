@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from handlers.barcamp.registration import command
 from handlers.core.context import Context, Refusal
 from handlers.core.messages import Button
-from handlers.core.registry import STAFF, Text, command
+from handlers.core.registry import STAFF, Text
 from handlers.core.validation import clean_text, plain
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
 

@@ -11,8 +11,9 @@ from handlers.barcamp.agenda_chat_text import place_text
 from handlers.barcamp.commands.plan import published, report_changes
 from handlers.barcamp.commands.vote import approved_proposal
 from handlers.barcamp.grid_planning import grid_state, replan
+from handlers.barcamp.registration import command
 from handlers.core.context import Context, Refusal
-from handlers.core.registry import ORGANISERS, Text, command
+from handlers.core.registry import ORGANISERS, Text
 from schedules.barcamp.agenda_model import Agenda
 from schedules.barcamp.planner import InstanceError
 from storage.barcamp.camp_tables import Proposal

@@ -3,70 +3,69 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import segno
 
-from handlers.barcamp.camp_input import RoomInput, rooms, slots
+from handlers.barcamp.camp_input import RoomInput, SlotInput, rooms, slots
 from handlers.barcamp.camps import CampInput, create_camp
+from handlers.barcamp.registration import command, dialog
 from handlers.core.context import Context
+from handlers.core.dialogs import SoFar, Step, text_only
 from handlers.core.messages import Attachment
-from handlers.core.registry import command, registry
 from handlers.core.validation import calendar_date, event_name, event_place
 
-dialog = registry.dialog("newcamp")
+
+def camp_date(text: str, so_far: SoFar) -> str:
+    return calendar_date(text, today=so_far.today).isoformat()
 
 
-@command("newcamp", private=True)
-def newcamp(ctx: Context) -> None:
-    ctx.start_dialog("newcamp", "name")
-    ctx.reply("newcamp.ask_name")
+def camp_rooms(text: str, so_far: SoFar) -> list[list[str | int]]:
+    return [[room.name, room.capacity] for room in rooms(text)]
 
 
-# A step that raises InputError is rolled back, so the dialog stays on that step.
-@dialog.step("name")
-def name_step(ctx: Context, text: str, data: dict[str, Any]) -> str | None:
-    data["name"] = event_name(text)
-    ctx.reply("newcamp.ask_date")
-    return "date"
+def camp_slots(text: str, so_far: SoFar) -> list[list[str | bool]]:
+    """The slots on the camp's day (a slot may name a day of its own)."""
+    day = date.fromisoformat(so_far["date"])
+    return [
+        [slot.starts_at.isoformat(), slot.ends_at.isoformat(), slot.blocked]
+        for slot in slots(text, day)
+    ]
 
 
-@dialog.step("date")
-def date_step(ctx: Context, text: str, data: dict[str, Any]) -> str | None:
-    data["date"] = calendar_date(text, today=ctx.now().date()).isoformat()
-    ctx.reply("newcamp.ask_place")
-    return "place"
-
-
-@dialog.step("place")
-def place_step(ctx: Context, text: str, data: dict[str, Any]) -> str | None:
-    data["place"] = event_place(text)
-    ctx.reply("newcamp.ask_rooms")
-    return "rooms"
-
-
-@dialog.step("rooms")
-def rooms_step(ctx: Context, text: str, data: dict[str, Any]) -> str | None:
-    data["rooms"] = [[room.name, room.capacity] for room in rooms(text)]
-    ctx.reply("newcamp.ask_slots")
-    return "slots"
-
-
-@dialog.step("slots")
-def slots_step(ctx: Context, text: str, data: dict[str, Any]) -> str | None:
-    day = date.fromisoformat(data["date"])
+def create(ctx: Context, answers: dict[str, Any]) -> None:
     camp = CampInput(
-        name=data["name"],
-        starts_on=day,
-        place=data["place"],
-        rooms=[RoomInput(name, capacity) for name, capacity in data["rooms"]],
-        slots=slots(text, day),
+        name=answers["name"],
+        starts_on=date.fromisoformat(answers["date"]),
+        place=answers["place"],
+        rooms=[RoomInput(name, capacity) for name, capacity in answers["rooms"]],
+        slots=[
+            SlotInput(datetime.fromisoformat(starts), datetime.fromisoformat(ends), blocked)
+            for starts, ends, blocked in answers["slots"]
+        ],
         timezone=ctx.config.timezone,
     )
     event = create_camp(ctx.uow, camp, [ctx.person_id], ctx.now())
     announce_camp(ctx, event.name, event.code)
-    return None
+
+
+NEWCAMP = dialog(
+    "newcamp",
+    steps=(
+        Step("name", text_only(event_name), "newcamp.ask_name"),
+        Step("date", camp_date, "newcamp.ask_date"),
+        Step("place", text_only(event_place), "newcamp.ask_place"),
+        Step("rooms", camp_rooms, "newcamp.ask_rooms"),
+        Step("slots", camp_slots, "newcamp.ask_slots"),
+    ),
+    finish=create,
+)
+
+
+@command("newcamp", private=True)
+def newcamp(ctx: Context) -> None:
+    NEWCAMP.start(ctx)
 
 
 def announce_camp(ctx: Context, name: str, code: str) -> None:

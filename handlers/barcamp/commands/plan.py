@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from handlers.barcamp.agenda_chat_text import chunks, grid_lines, place_text
 from handlers.barcamp.agenda_loader import build_agenda, interested_people
 from handlers.barcamp.grid_planning import Replanned, grid_state, replan
+from handlers.barcamp.registration import command
 from handlers.barcamp.reminders import schedule_reminders
 from handlers.core.context import Context, Refusal
 from handlers.core.messages import Button
 from handlers.core.notices import tell_members, tell_person, voices
-from handlers.core.registry import ORGANISERS, command
+from handlers.core.registry import ORGANISERS
 from schedules.barcamp.agenda_model import Agenda, AgendaSession
 from schedules.barcamp.planner import InstanceError
 from storage.barcamp.camp_tables import ProposalStatus

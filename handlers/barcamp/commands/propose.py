@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from handlers.barcamp.camp_input import session_description, session_title
+from handlers.barcamp.registration import command, dialog
 from handlers.core.context import Context
-from handlers.core.registry import STAFF, Text, command, registry
+from handlers.core.dialogs import Step, text_only
+from handlers.core.registry import STAFF, Text
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
 
-dialog = registry.dialog("propose")
+PROPOSE = dialog(
+    "propose",
+    steps=(
+        Step("title", text_only(session_title), "propose.ask_title"),
+        Step("description", text_only(session_description), "propose.ask_description"),
+    ),
+    finish=lambda ctx, answers: submit(ctx, answers["title"], answers["description"]),
+)
 
 
 @command("propose", event=True, private=True)
 def propose(ctx: Context, text: Text | None) -> None:
     if not text:
-        ctx.start_dialog("propose", "title")
-        ctx.reply("propose.ask_title")
+        PROPOSE.start(ctx)
         return
     title, _, description = text.partition("|")
     submit(ctx, session_title(title), session_description(description))
-
-
-# A step that raises InputError is rolled back, so the dialog stays on that step.
-@dialog.step("title")
-def title_step(ctx: Context, text: str, data: dict[str, Any]) -> str | None:
-    data["title"] = session_title(text)
-    ctx.reply("propose.ask_description")
-    return "description"
-
-
-@dialog.step("description")
-def description_step(ctx: Context, text: str, data: dict[str, Any]) -> str | None:
-    submit(ctx, str(data["title"]), session_description(text))
-    return None
 
 
 def submit(ctx: Context, title: str, description: str) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from handlers.barcamp.registration import command
 from handlers.core.context import Context
 from handlers.core.messages import Button, Reply
-from handlers.core.registry import command
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
 from storage.core.shared_tables import Event
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+from handlers.barcamp.registration import command
 from handlers.barcamp.reminders import (
     VOTING_DEADLINE_KEY,
     schedule_reminders,
     schedule_vote_reminder,
 )
 from handlers.core.context import Context, Refusal
-from handlers.core.registry import ORGANISERS, command
+from handlers.core.registry import ORGANISERS
 from storage.core.shared_tables import Event
 
 # name -> (lowest, highest) for the numeric settings

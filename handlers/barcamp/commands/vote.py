@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from handlers.barcamp.commands.sessions import budget_line
+from handlers.barcamp.registration import command
 from handlers.core.context import Context, Refusal
-from handlers.core.registry import command
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from handlers.barcamp.registration import command
 from handlers.barcamp.reminders import VOTING_DEADLINE_KEY, close_voting, schedule_vote_reminder
 from handlers.core.context import Context, Refusal
 from handlers.core.notices import tell_members
-from handlers.core.registry import ORGANISERS, Text, command
+from handlers.core.registry import ORGANISERS, Text
 from handlers.core.timed_work import local_text, split_schedule
 from handlers.core.validation import InputError
 from storage.core.shared_tables import Event, ScheduledKind

@@ -176,11 +176,14 @@ async def test_bad_dialog_answers_stay_on_the_step(app: App, people: MakePerson,
     before = snapshot(app.engine)
     reply = await orga.text(bad or " ")
     assert reply != catalogues().text("de", "newcamp.ask_date")
+    assert reply.endswith(catalogues().text("de", "newcamp.ask_name"))  # asked again
     assert snapshot(app.engine) == before
     assert await orga.text("Ein gutes Camp") == catalogues().text("de", "newcamp.ask_date")
 
 
 BASE = ["Camp", "2027-06-13", "-", "Aula:10"]
+NEWCAMP_FIELDS = ("name", "date", "place", "rooms", "slots")
+NEWCAMP_QUESTIONS = [f"newcamp.ask_{field}" for field in NEWCAMP_FIELDS]
 
 
 @pytest.mark.parametrize(
@@ -211,7 +214,10 @@ async def test_newcamp_explains_each_bad_step(
     for answer in answers[:-1]:
         await orga.says(answer)
     before = snapshot(app.engine)
-    assert await orga.text(answers[-1]) == catalogues().text("de", key, **values)
+    # The explanation, then the same question again.
+    question = NEWCAMP_QUESTIONS[len(answers) - 1]
+    explained = [catalogues().text("de", key, **values), catalogues().text("de", question)]
+    assert [reply.text for reply in await orga.says(answers[-1])] == explained
     assert snapshot(app.engine) == before
 
 

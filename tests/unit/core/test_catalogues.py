@@ -11,7 +11,7 @@ import pytest
 import handlers.barcamp.commands
 import handlers.core.commands  # noqa: F401  (registers the shared commands)
 from handlers.core.i18n import LANGUAGES, catalogues
-from handlers.core.registry import registry
+from handlers.core.registry import EVERY_KIND, registry
 
 ROOT = Path(__file__).resolve().parents[3]
 KEY_LITERAL = re.compile(
@@ -51,6 +51,22 @@ def test_every_command_has_help_and_usage() -> None:
     for spec in registry.commands.values():
         for key in (spec.help_key, spec.usage_key):
             assert key in catalogues().keys("de"), key
+
+
+def test_every_refusal_in_an_event_of_another_kind_exists() -> None:
+    """The key is made from the kinds a command serves (`kind.only_barcamp`)."""
+    keys = {spec.other_kind_key for spec in registry.commands.values() if spec.kinds != EVERY_KIND}
+    assert keys == {"kind.only_barcamp"}
+    for language in LANGUAGES:
+        assert keys - catalogues().keys(language) == set()
+
+
+def test_every_dialog_question_exists() -> None:
+    """Questions are declared as keys in the steps, which the scan above cannot see."""
+    questions = {step.question for dialog in registry.dialogs.values() for step in dialog.steps}
+    assert {"newcamp.ask_name", "propose.ask_title"} <= questions
+    for language in LANGUAGES:
+        assert questions - catalogues().keys(language) == set()
 
 
 def test_german_uses_the_informal_du() -> None:
