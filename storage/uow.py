@@ -8,6 +8,7 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from storage.barcamp.camp_settings import CampSettingsRepository
 from storage.barcamp.proposals import Proposals, Votes
 from storage.barcamp.session_grid import Grid
 from storage.core.inbox_outbox import Channels, Inbox, Outbox
@@ -35,6 +36,7 @@ class UnitOfWork:
     channels: Channels
     grid: Grid
     timed_items: TimedItems
+    camp_settings: CampSettingsRepository
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -62,6 +64,7 @@ class UnitOfWork:
         self.channels = Channels(self.session)
         self.grid = Grid(self.session)
         self.timed_items = TimedItems(self.session)
+        self.camp_settings = CampSettingsRepository(self.session)
         return self
 
     def __exit__(
@@ -87,6 +90,7 @@ class UnitOfWork:
         """Undo this unit's changes so far and go on in it (the repositories forget too)."""
         self.session.rollback()
         self.outbox.added = 0
+        self.camp_settings.forget()
 
 
 class UnitOfWorkFactory(Protocol):

@@ -79,7 +79,7 @@ def send_export(ctx: Context, agenda: Agenda, format_name: str) -> None:
 def send_personal_calendar(ctx: Context, event: Event) -> None:
     """`/mine ics`: a calendar of the sessions I voted for or host that have a place."""
     assert event.id is not None
-    if event.agenda_published_at is None and ctx.role() not in STAFF:
+    if ctx.uow.camp_settings.of(event.id).agenda_published_at is None and ctx.role() not in STAFF:
         raise Refusal("agenda.not_published")
     agenda = event_agenda(ctx.uow, event, ctx.language)
     mine = sessions_of_person(ctx.uow, event.id, ctx.person_id)

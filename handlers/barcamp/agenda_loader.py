@@ -46,7 +46,7 @@ def build_agenda(uow: UnitOfWork, event_id: int, language: str) -> Agenda:
             for slot in uow.grid.slots(event_id)
         ),
         sessions=tuple(session(proposal) for proposal in sessions),
-        published=event.agenda_published_at is not None,
+        published=uow.camp_settings.of(event_id).agenda_published_at is not None,
         language=language,
     )
 

@@ -36,6 +36,8 @@ def create_camp(uow: UnitOfWork, camp: CampInput, organiser_ids: list[int], now:
         )
     )
     assert event.id is not None
+    if camp.kind is EventKind.BARCAMP:  # a council has no camp settings
+        uow.camp_settings.create(event.id)
     uow.grid.add_layout(
         event.id,
         rooms=[Room(event_id=0, name=room.name, capacity=room.capacity) for room in camp.rooms],

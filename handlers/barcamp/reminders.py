@@ -25,16 +25,17 @@ VOTE_REMINDER_KEY = "vote_reminder"
 def schedule_reminders(uow: UnitOfWork, event: Event, now: datetime) -> None:
     """One reminder per open slot still ahead; it finds its sessions when it is due."""
     assert event.id is not None
+    minutes = uow.camp_settings.of(event.id).reminder_minutes
     for slot in uow.grid.slots(event.id):
         starts = moment_of(event, slot.starts_at)
         key = f"reminder:{slot.id}"
-        if slot.blocked or starts <= now or event.reminder_minutes == 0:
+        if slot.blocked or starts <= now or minutes == 0:
             uow.timed_items.cancel(event.id, key)
             continue
         uow.timed_items.put(
             event.id,
             ScheduledKind.REMINDER,
-            starts - timedelta(minutes=event.reminder_minutes),
+            starts - timedelta(minutes=minutes),
             now,
             payload={"slot_id": slot.id},
             key=key,
@@ -46,8 +47,9 @@ def schedule_vote_reminder(
 ) -> None:
     """Before the deadline, a nudge to members who have not voted yet (if it lies ahead)."""
     assert event.id is not None
-    due = deadline - timedelta(minutes=event.vote_reminder_minutes)
-    if event.vote_reminder_minutes == 0 or due <= now:
+    minutes = uow.camp_settings.of(event.id).vote_reminder_minutes
+    due = deadline - timedelta(minutes=minutes)
+    if minutes == 0 or due <= now:
         uow.timed_items.cancel(event.id, VOTE_REMINDER_KEY)
         return
     payload = {"deadline": local_text(event, deadline)}
@@ -72,8 +74,7 @@ def close_voting(
 ) -> None:
     """Close the voting (by hand or at the deadline) and tell every member."""
     assert event.id is not None
-    event.voting_open = False
-    uow.session.add(event)
+    uow.camp_settings.of(event.id).voting_open = False
     uow.timed_items.cancel(event.id, VOTING_DEADLINE_KEY)
     uow.timed_items.cancel(event.id, VOTE_REMINDER_KEY)
     if tell:
@@ -83,14 +84,15 @@ def close_voting(
 @timed_work(ScheduledKind.REMINDER)
 def _remind(due: Due) -> None:
     """Everyone who hosts or voted for a session in the slot, unless they said /remind off."""
-    if not due.on_time or due.event.agenda_published_at is None:
-        return
     assert due.event.id is not None
+    camp = due.uow.camp_settings.of(due.event.id)
+    if not due.on_time or camp.agenda_published_at is None:
+        return
     agenda = build_agenda(due.uow, due.event.id, due.config.default_language)
     sessions = sessions_in(agenda, int(due.item.payload["slot_id"]))
     interested = interested_people(due.uow, due.event.id)
     people = {person for session in sessions for person in interested.get(session.id, set())}
-    minutes = due.event.reminder_minutes
+    minutes = camp.reminder_minutes
     for person, voice in voices(due.uow, people, due.texts, due.config):
         if not person.remind:
             continue
@@ -105,9 +107,9 @@ def _remind(due: Due) -> None:
 def _remind_voters(due: Due) -> None:
     """Members of an open voting who have not used a single vote yet."""
     event = due.event
-    if not due.on_time or not event.voting_open:
-        return
     assert event.id is not None
+    if not due.on_time or not due.uow.camp_settings.of(event.id).voting_open:
+        return
     for person in due.uow.events.members(event.id):
         assert person.id is not None
         if due.uow.votes.of_person(event.id, person.id):

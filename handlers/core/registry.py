@@ -167,15 +167,15 @@ class Registry:
     ) -> Iterable[CommandSpec]:
         """What a person can use now, in the order they will likely need it.
 
-        `kind`: the kind of the person's active event, whose commands alone are shown;
-        None shows the commands of every kind (without an event: those needing none).
+        `kind`: the kind of the person's active event, whose commands alone are shown
+        (and those that need no event, such as /newcamp); None shows every kind's.
         """
         for spec in sorted(self.commands.values(), key=_help_position):
             if spec.hidden or (spec.needs_consent and not consented):
                 continue
             if spec.needs_event and not has_event:
                 continue
-            if has_event and kind is not None and not spec.serves(kind):
+            if spec.needs_event and kind is not None and not spec.serves(kind):
                 continue
             if spec.roles is None or (role is not None and role in spec.roles):
                 yield spec

@@ -313,7 +313,8 @@ class Router:
             raise Refusal("consent.needed")
         if spec.needs_event:
             ctx.require_event()
-        _check_kind(ctx, spec.kinds, spec.name)
+            # A command that needs no event (/newcamp creates one) works from any event.
+            _check_kind(ctx, spec.kinds, spec.name)
         if spec.roles is not None and ctx.role() not in spec.roles:
             raise Refusal("error.not_allowed")
 
@@ -329,7 +330,9 @@ class Router:
             ctx.uow.dialogs.clear(ctx.person_id)
             ctx.reply("error.not_a_command")
             return
-        _check_kind(ctx, dialog.kinds, dialog.name)
+        started_by = self._spec(dialog.name)
+        if started_by is None or started_by.needs_event:
+            _check_kind(ctx, dialog.kinds, dialog.name)
         dialog.answer(ctx, state.step, state.data, text)
 
     def _text_for(self, sender: Sender, key: str) -> str:

@@ -1,4 +1,5 @@
-"""The BarCamp's tables: rooms, slots, proposals, votes and the grid's assignments."""
+"""The BarCamp's tables: its settings, rooms, slots, proposals, votes and the grid's
+assignments."""
 
 from __future__ import annotations
 
@@ -15,6 +16,21 @@ class ProposalStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     MERGED = "merged"
+
+
+class CampSettings(SQLModel, table=True):
+    """A camp's own settings, one row per BarCamp event (the event id is the key)."""
+
+    event_id: int = Field(primary_key=True, foreign_key="event.id", ondelete="CASCADE")
+    vote_budget: int = 5
+    voting_open: bool = True
+    show_counts: bool = True
+    # None while the grid is a draft; once published the grid is live for everyone.
+    agenda_published_at: datetime | None = None
+    # Minutes before a session its people are reminded; 0 turns reminders off.
+    reminder_minutes: int = 10
+    # Minutes before the voting deadline members who have not voted are reminded; 0: off.
+    vote_reminder_minutes: int = 60
 
 
 class Room(SQLModel, table=True):

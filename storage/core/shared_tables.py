@@ -60,7 +60,8 @@ class Consent(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    """A BarCamp or a youth council."""
+    """A BarCamp or a youth council: only what every kind has (a camp's own settings are
+    `storage.barcamp.camp_tables.CampSettings`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     kind: EventKind = Field(default=EventKind.BARCAMP)
@@ -69,16 +70,7 @@ class Event(SQLModel, table=True):
     starts_on: date | None = None
     place: str = Field(default="", max_length=120)
     timezone: str = Field(default="Europe/Berlin", max_length=64)
-    vote_budget: int = 5
-    voting_open: bool = True
-    show_counts: bool = True
     created_at: datetime
-    # None while the grid is a draft; once published the grid is live for everyone.
-    agenda_published_at: datetime | None = None
-    # Minutes before a session its people are reminded; 0 turns reminders off.
-    reminder_minutes: int = 10
-    # Minutes before the voting deadline members who have not voted are reminded; 0: off.
-    vote_reminder_minutes: int = 60
 
 
 class Membership(SQLModel, table=True):

@@ -266,7 +266,7 @@ def seed_camp(database_url: str, tg: BotAccount, organiser: TgUser | None = None
             camp = CampInput(CAMP_NAME, day, "Aula", rooms, slots("10:00-11:00", day))
             event = create_camp(uow, camp, organisers, now)
             assert event.id is not None
-            event.vote_budget = PROPOSALS
+            uow.camp_settings.of(event.id).vote_budget = PROPOSALS
             for number in range(1, PROPOSALS + 1):
                 title = f"Thema {number}"
                 status = ProposalStatus.APPROVED

@@ -27,7 +27,7 @@ from storage.core.shared_tables import Event
 def agenda(ctx: Context, variant: Literal["png"] | None) -> None:
     event = ctx.require_event()
     assert event.id is not None
-    draft = event.agenda_published_at is None
+    draft = ctx.uow.camp_settings.of(event.id).agenda_published_at is None
     if draft and ctx.role() not in STAFF:
         raise Refusal("agenda.not_published")
     grid = build_agenda(ctx.uow, event.id, ctx.language)
@@ -75,7 +75,7 @@ def next_(ctx: Context) -> None:
 def personal_agenda(ctx: Context, event: Event) -> list[str]:
     """/mine's part: my sessions (voted or hosted) with time and room, once published."""
     assert event.id is not None
-    if event.agenda_published_at is None:
+    if ctx.uow.camp_settings.of(event.id).agenda_published_at is None:
         return [ctx.t("mine.agenda_pending")]
     grid = build_agenda(ctx.uow, event.id, ctx.language)
     mine = sessions_of_person(ctx.uow, event.id, ctx.person_id)
@@ -101,7 +101,7 @@ def _marks(ctx: Context, event_id: int) -> set[int]:
 def _published(ctx: Context) -> tuple[Event, Agenda]:
     event = ctx.require_event()
     assert event.id is not None
-    if event.agenda_published_at is None:
+    if ctx.uow.camp_settings.of(event.id).agenda_published_at is None:
         raise Refusal("agenda.not_published")
     return event, build_agenda(ctx.uow, event.id, ctx.language)
 

@@ -48,7 +48,7 @@ def merge(ctx: Context, number: int, into: int) -> None:
 
 def _affected_by_published_change(ctx: Context, event: Event, session_id: int) -> set[int]:
     """Voters and hosts of a session on the published agenda: it is about to move."""
-    if not published(event) or ctx.uow.grid.of_proposal(session_id) is None:
+    if not published(ctx, event) or ctx.uow.grid.of_proposal(session_id) is None:
         return set()
     assert event.id is not None
     return interested_people(ctx.uow, event.id).get(session_id, set())

@@ -44,7 +44,7 @@ def move(ctx: Context, number: int, slot: str, room: Text) -> None:
         for other_id in replanned.changed()
         if other_id != session_id
     ]
-    if published(event):
+    if published(ctx, event):
         lines.append(ctx.t("move.told"))
     ctx.reply_text("\n".join(lines))
 

@@ -27,7 +27,7 @@ def plan_(ctx: Context) -> None:
         raise Refusal("plan.no_sessions")
     state = grid_state(ctx.uow, event.id)
     # Once published, people know where to go: change as little as possible.
-    keep = state.cells if published(event) else None
+    keep = state.cells if published(ctx, event) else None
     try:
         replanned = replan(ctx.uow, event.id, pins=state.pins(), keep=keep)
     except InstanceError:
@@ -40,49 +40,51 @@ def plan_(ctx: Context) -> None:
 def publish(ctx: Context) -> None:
     event = ctx.require_event()
     assert event.id is not None
-    if published(event):
+    camp = ctx.uow.camp_settings.of(event.id)
+    if published(ctx, event):
         raise Refusal("publish.already")
     if not ctx.uow.grid.of_event(event.id):
         raise Refusal("publish.no_grid")
-    if event.voting_open:
+    if camp.voting_open:
         raise Refusal("publish.voting_open")
-    event.agenda_published_at = ctx.now()
-    ctx.uow.session.add(event)
+    camp.agenda_published_at = ctx.now()
     schedule_reminders(ctx.uow, event, ctx.now())
     people = tell_members(
         ctx.uow, event.id, "publish.notice", ctx.now(), ctx.catalogues, ctx.config, name=event.name
     )
-    if event.reminder_minutes:
-        ctx.reply("publish.done", people=people, minutes=event.reminder_minutes)
+    if camp.reminder_minutes:
+        ctx.reply("publish.done", people=people, minutes=camp.reminder_minutes)
     else:
         ctx.reply("publish.done_no_reminders", people=people)
 
 
 def send_preview(ctx: Context, event: Event, replanned: Replanned, agenda: Agenda) -> None:
     """The grid with slot numbers and votes, what was optimised, and what to do next."""
-    header = "plan.header_live" if published(event) else "plan.header_draft"
+    header = "plan.header_live" if published(ctx, event) else "plan.header_draft"
     lines = [ctx.t(header, name=event.name), *quality_lines(ctx, event, replanned)]
     lines += grid_lines(agenda, ctx, staff=True)
     lines += unplaced_lines(ctx, agenda)
     *first, last = chunks(lines)
     for text in first:
         ctx.reply_text(text)
-    if published(event):
+    if published(ctx, event):
         ctx.reply_text(last + "\n" + ctx.t("plan.next_live"))
     else:
         publish = Button(ctx.t("plan.publish_button"), "publish")
         ctx.reply_text(last + "\n" + ctx.t("plan.next_draft"), buttons=((publish,),))
 
 
-def published(event: Event) -> bool:
-    return event.agenda_published_at is not None
+def published(ctx: Context, event: Event) -> bool:
+    assert event.id is not None
+    return ctx.uow.camp_settings.of(event.id).agenda_published_at is not None
 
 
 def quality_lines(ctx: Context, event: Event, replanned: Replanned) -> list[str]:
     """What the planner optimised and how close to the best possible it came."""
     result = replanned.result
     lines = []
-    if event.voting_open:
+    assert event.id is not None
+    if ctx.uow.camp_settings.of(event.id).voting_open:
         lines.append(ctx.t("plan.voting_open"))
     if result.objective == 0:
         lines.append(ctx.t("plan.perfect"))
@@ -90,7 +92,7 @@ def quality_lines(ctx: Context, event: Event, replanned: Replanned) -> list[str]
         lines.append(ctx.t("plan.quality", missed=result.missed, overflow=result.overflow))
         key = "plan.optimal" if result.optimal else "plan.bound"
         lines.append(ctx.t(key, bound=result.bound, gap=result.objective - result.bound))
-    if published(event):
+    if published(ctx, event):
         lines.append(ctx.t("plan.moved", moved=len(replanned.changed())))
     return lines
 
@@ -107,7 +109,7 @@ def report_changes(ctx: Context, event: Event, replanned: Replanned) -> Agenda:
     """Once the grid is public, hosts and voters of every changed session hear of it."""
     assert event.id is not None
     agenda = build_agenda(ctx.uow, event.id, ctx.language)
-    if not published(event):
+    if not published(ctx, event):
         return agenda
     interested = interested_people(ctx.uow, event.id)
     changed = set(replanned.changed())

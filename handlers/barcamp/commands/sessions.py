@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.barcamp.registration import command
 from handlers.core.context import Context
 from handlers.core.messages import Button, Reply
-from storage.barcamp.camp_tables import Proposal, ProposalStatus
+from storage.barcamp.camp_tables import CampSettings, Proposal, ProposalStatus
 from storage.core.shared_tables import Event
 
 BUTTON_TITLE_MAX = 28
@@ -20,13 +20,14 @@ def sessions(ctx: Context) -> None:
         ctx.reply("sessions.empty")
         return
     mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
-    tallies = ctx.uow.proposals.tallies(approved) if counts_visible(event) else {}
+    camp = ctx.uow.camp_settings.of(event.id)
+    tallies = ctx.uow.proposals.tallies(approved) if counts_visible(camp) else {}
     lines = [ctx.t("sessions.header", name=event.name)]
     for proposal in approved:
         lines.append(_line(ctx, proposal, proposal.id in mine, tallies.get(proposal.id or 0)))
     lines.append(budget_line(ctx, event, len(mine)))
     buttons = tuple((_vote_button(proposal, proposal.id in mine),) for proposal in approved)
-    voting = event.voting_open
+    voting = camp.voting_open
     ctx.replies.append(
         Reply(
             "\n".join(lines),
@@ -45,14 +46,16 @@ def proposal_items(proposals: list[Proposal]) -> dict[str, str]:
     return {"item_kind": "proposal", "item_ids": ",".join(str(p.id) for p in proposals)}
 
 
-def counts_visible(event: Event) -> bool:
-    return event.show_counts or not event.voting_open
+def counts_visible(camp: CampSettings) -> bool:
+    return camp.show_counts or not camp.voting_open
 
 
 def budget_line(ctx: Context, event: Event, used: int) -> str:
-    if not event.voting_open:
+    assert event.id is not None
+    camp = ctx.uow.camp_settings.of(event.id)
+    if not camp.voting_open:
         return ctx.t("vote.closed")
-    return ctx.t("vote.budget", used=used, budget=event.vote_budget)
+    return ctx.t("vote.budget", used=used, budget=camp.vote_budget)
 
 
 def _line(ctx: Context, proposal: Proposal, voted: bool, tally: int | None) -> str:

@@ -12,6 +12,7 @@ from handlers.barcamp.reminders import (
 )
 from handlers.core.context import Context, Refusal
 from handlers.core.registry import ORGANISERS
+from storage.barcamp.camp_tables import CampSettings
 from storage.core.shared_tables import Event
 
 # name -> (lowest, highest) for the numeric settings
@@ -22,37 +23,37 @@ Name = Literal["budget", "counts", "reminder", "votereminder"]
 @command("settings", roles=ORGANISERS)
 def settings(ctx: Context, name: Name | None, value: str | None) -> None:
     event = ctx.require_event()
+    camp = ctx.uow.camp_settings.of(ctx.event_id())
     if name is not None:
         if value is None:
             raise Refusal("settings.value_missing", name=name)
-        _change(ctx, event, name, value.lower())
+        _change(ctx, event, camp, name, value.lower())
     ctx.reply(
         "settings.show",
         name=event.name,
-        budget=event.vote_budget,
-        counts=ctx.t("settings.on" if event.show_counts else "settings.off"),
-        reminder=event.reminder_minutes,
-        votereminder=event.vote_reminder_minutes,
+        budget=camp.vote_budget,
+        counts=ctx.t("settings.on" if camp.show_counts else "settings.off"),
+        reminder=camp.reminder_minutes,
+        votereminder=camp.vote_reminder_minutes,
     )
 
 
-def _change(ctx: Context, event: Event, name: Name, value: str) -> None:
+def _change(ctx: Context, event: Event, camp: CampSettings, name: Name, value: str) -> None:
     if name == "counts":
         if value not in ("on", "off"):
             raise Refusal("settings.on_off", name=name)
-        event.show_counts = value == "on"
+        camp.show_counts = value == "on"
     else:
         number = _number(value, name)
         if name == "budget":
-            event.vote_budget = number
+            camp.vote_budget = number
         elif name == "reminder":
-            event.reminder_minutes = number
-            if event.agenda_published_at is not None:
+            camp.reminder_minutes = number
+            if camp.agenda_published_at is not None:
                 schedule_reminders(ctx.uow, event, ctx.now())  # new lead for every slot
         else:
-            event.vote_reminder_minutes = number
+            camp.vote_reminder_minutes = number
             _move_vote_reminder(ctx, event)
-    ctx.uow.session.add(event)
 
 
 def _move_vote_reminder(ctx: Context, event: Event) -> None:

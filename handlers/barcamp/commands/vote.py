@@ -12,7 +12,8 @@ from storage.barcamp.camp_tables import Proposal, ProposalStatus
 def vote(ctx: Context, numbers: list[int]) -> None:
     event = ctx.require_event()
     assert event.id is not None
-    if not event.voting_open:
+    camp = ctx.uow.camp_settings.of(event.id)
+    if not camp.voting_open:
         raise Refusal("vote.closed")
     if len(set(numbers)) != len(numbers):
         raise Refusal("vote.duplicate")
@@ -23,8 +24,8 @@ def vote(ctx: Context, numbers: list[int]) -> None:
     added = [p for p in proposals if p.id not in mine]
     removed = [p for p in proposals if p.id in mine]
     used = len(mine) + len(added) - len(removed)
-    if used > event.vote_budget:
-        raise Refusal("vote.over_budget", budget=event.vote_budget, used=len(mine))
+    if used > camp.vote_budget:
+        raise Refusal("vote.over_budget", budget=camp.vote_budget, used=len(mine))
     for proposal in added:
         assert proposal.id is not None
         ctx.uow.votes.add(proposal.id, ctx.person_id, ctx.now())

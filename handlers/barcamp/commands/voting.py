@@ -17,10 +17,11 @@ from storage.core.shared_tables import Event, ScheduledKind
 @command("voting", roles=ORGANISERS)
 def voting(ctx: Context, state: Literal["open", "close"], when: Text | None) -> None:
     event = ctx.require_event()
+    camp = ctx.uow.camp_settings.of(ctx.event_id())
     if when is not None:
         _close_later(ctx, event, state, when)
-    elif event.voting_open == (state == "open"):
-        ctx.reply("voting.already_open" if event.voting_open else "voting.already_closed")
+    elif camp.voting_open == (state == "open"):
+        ctx.reply("voting.already_open" if camp.voting_open else "voting.already_closed")
     elif state == "open":
         _open(ctx, event)
     else:
@@ -30,8 +31,8 @@ def voting(ctx: Context, state: Literal["open", "close"], when: Text | None) -> 
 
 def _open(ctx: Context, event: Event) -> None:
     assert event.id is not None
-    event.voting_open = True
-    ctx.uow.session.add(event)
+    camp = ctx.uow.camp_settings.of(event.id)
+    camp.voting_open = True
     tell_members(
         ctx.uow,
         event.id,
@@ -40,7 +41,7 @@ def _open(ctx: Context, event: Event) -> None:
         ctx.catalogues,
         ctx.config,
         name=event.name,
-        budget=event.vote_budget,
+        budget=camp.vote_budget,
     )
     ctx.reply("voting.opened")
 
@@ -53,7 +54,7 @@ def _close_later(ctx: Context, event: Event, state: str, when: str) -> None:
     due, rest = split_schedule(ctx, when)
     if due is None or rest:
         raise InputError("schedule.format")
-    if not event.voting_open:
+    if not ctx.uow.camp_settings.of(event.id).voting_open:
         raise Refusal("voting.already_closed")
     ctx.uow.timed_items.put(
         event.id,

@@ -19,7 +19,8 @@ from handlers.core import timed_work as scheduling
 from handlers.core.config import CoreConfig
 from handlers.core.timed_work import run_due
 from schedules.core.clock import ManualClock
-from storage.core.shared_tables import Event, OutboxMessage, ScheduledItem, ScheduledKind
+from storage.barcamp.camp_tables import CampSettings
+from storage.core.shared_tables import OutboxMessage, ScheduledItem, ScheduledKind
 from storage.uow import UnitOfWork
 from tests.integration.core.test_store import chat_people
 from tests.support.chat import FakeAdapter, Person
@@ -102,8 +103,8 @@ async def test_late_items_change_state_but_send_nothing(
     assert [item.outcome for item in items(app)] == ["late", "late"]
     assert sum("messages are dropped" in record.message for record in caplog.records) == 2
     with UnitOfWork(app.engine) as uow:
-        event = uow.session.exec(select(Event)).one()
-        assert event.voting_open is False  # a deadline is a deadline, however late
+        camp = uow.session.exec(select(CampSettings)).one()
+        assert camp.voting_open is False  # a deadline is a deadline, however late
 
 
 async def test_just_within_the_grace_it_still_goes_out(

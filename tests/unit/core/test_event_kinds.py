@@ -65,13 +65,16 @@ def test_each_command_serves_the_kinds_of_its_folder() -> None:
     assert {dialog.kinds for dialog in registry.dialogs.values()} == {BARCAMP_ONLY}
 
 
-async def test_help_in_a_council_lists_no_barcamp_command(app: App, people: MakePerson) -> None:
+async def test_help_in_a_council_lists_no_barcamp_command_that_needs_a_camp(
+    app: App, people: MakePerson
+) -> None:
     ana = people("Ana")
     await ana.says("/start")
     await ana.press("consent de")
     in_council(app, ana)
     help_text = await ana.text("/help")
-    assert listed(help_text) & barcamp_commands() == set()
+    # /newcamp needs no event: anyone may start a camp, as before the council existed.
+    assert listed(help_text) & barcamp_commands() == {"newcamp"}
     assert {"use", "join", "language", "help", "cancel", "forgetme", "remind"} <= listed(help_text)
 
 
@@ -84,10 +87,20 @@ async def test_help_for_a_council_organiser_lists_the_shared_team_commands(
     in_council(app, orga, Role.ORGANISER)
     shown = listed(await orga.text("/help"))
     assert {"announce", "poll", "closepoll", "linkgroup"} <= shown
-    assert shown & barcamp_commands() == set()
+    # Only what needs no event of the BarCamp's: a council may start next year's camp.
+    assert shown & barcamp_commands() == {"newcamp"}
 
 
-@pytest.mark.parametrize("line", ["/vote 1", "/sessions", "/propose Mehr Busse", "/newcamp"])
+async def test_a_council_member_can_still_create_a_camp(app: App, people: MakePerson) -> None:
+    orga = people("Orga")
+    await orga.says("/start")
+    await orga.press("consent de")
+    in_council(app, orga, Role.ORGANISER)
+    assert await orga.text("/newcamp") == t("newcamp.ask_name")
+    assert await orga.text("BarCamp 2028") == t("newcamp.ask_date")
+
+
+@pytest.mark.parametrize("line", ["/vote 1", "/sessions", "/propose Mehr Busse", "/queue"])
 async def test_a_barcamp_command_in_a_council_is_refused(
     app: App, people: MakePerson, line: str
 ) -> None:
