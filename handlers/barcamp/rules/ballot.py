@@ -1,0 +1,43 @@
+"""A person's ballot: votes toggled within the budget, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+
+from handlers.core.validation import Explained
+
+
+class BallotRefused(Explained):
+    """The ballot stays as it was; the key and values say why."""
+
+
+@dataclass(frozen=True)
+class Toggled:
+    """What a press does to a ballot: the choices added and removed, in the order asked."""
+
+    added: tuple[int, ...]
+    removed: tuple[int, ...]
+    # Votes in use afterwards.
+    used: int
+
+
+def refuse_repeats(choices: Sequence[int]) -> None:
+    """Naming a session twice in one press is refused before anything is looked up."""
+    if len(set(choices)) != len(choices):
+        raise BallotRefused("vote.duplicate")
+
+
+def toggle(votes: Set[int], choices: Sequence[int], budget: int) -> Toggled:
+    """Each choice not voted for yet gets a vote, each one voted for loses it.
+
+    All or nothing: when the votes in use afterwards would exceed the budget, nothing
+    changes and the refusal says how many are in use now.
+    """
+    refuse_repeats(choices)
+    added = tuple(choice for choice in choices if choice not in votes)
+    removed = tuple(choice for choice in choices if choice in votes)
+    used = len(votes) + len(added) - len(removed)
+    if used > budget:
+        raise BallotRefused("vote.over_budget", budget=budget, used=len(votes))
+    return Toggled(added, removed, used)
