@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.barcamp.agenda_loader import build_agenda, interested_people
 from handlers.barcamp.commands.plan import published, tell_new_place
 from handlers.barcamp.commands.vote import approved_proposal
+from handlers.barcamp.rules.ballot import merge_votes
 from handlers.core.context import Context, Refusal
 from handlers.core.registry import STAFF, command
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
@@ -73,10 +74,16 @@ def _move_votes(ctx: Context, event_id: int, source: Proposal, target: Proposal)
     assert source.id is not None
     assert target.id is not None
     voters = ctx.uow.grid.voters(event_id)
-    for person_id in voters.get(source.id, set()):
+    merged = merge_votes(
+        voters.get(source.id, set()),
+        voters.get(target.id, set()),
+        source.anonymous_votes,
+        target.anonymous_votes,
+    )
+    for person_id in sorted(merged.removed_from_source):
         ctx.uow.votes.remove(source.id, person_id)
-        if person_id not in voters.get(target.id, set()):
+        if person_id in merged.added_to_target:
             ctx.uow.votes.add(target.id, person_id, ctx.now())
-    target.anonymous_votes += source.anonymous_votes
+    target.anonymous_votes = merged.target_anonymous
     source.anonymous_votes = 0
     ctx.uow.session.add(target)

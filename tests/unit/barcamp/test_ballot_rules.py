@@ -1,4 +1,4 @@
-"""The ballot's rules as plain values: toggling within the budget."""
+"""The ballot's rules as plain values: toggling within the budget, and votes in a merge."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from hypothesis import strategies as st
 
 from handlers.barcamp.rules.ballot import (
     BallotRefused,
+    MergedVotes,
     Toggled,
+    merge_votes,
     refuse_repeats,
     toggle,
 )
 
 SESSIONS = st.integers(1, 12)
+PEOPLE = st.frozensets(st.integers(1, 20), max_size=12)
 
 
 def test_a_press_adds_and_removes_in_the_order_asked() -> None:
@@ -69,3 +72,28 @@ def test_toggling_is_all_or_nothing_within_the_budget(
 def test_any_repeat_is_refused_whatever_the_ballot(choices: list[int]) -> None:
     with pytest.raises(BallotRefused):
         toggle(set(), choices, budget=100)
+
+
+def test_a_merge_moves_votes_and_gives_one_back_to_who_voted_for_both() -> None:
+    merged = merge_votes({1, 2, 3}, {3, 4}, source_anonymous=2, target_anonymous=1)
+    assert merged == MergedVotes(
+        removed_from_source=frozenset({1, 2, 3}),
+        added_to_target=frozenset({1, 2}),
+        given_back=frozenset({3}),
+        target_anonymous=3,
+    )
+
+
+@given(source=PEOPLE, target=PEOPLE, anonymous=st.tuples(st.integers(0, 5), st.integers(0, 5)))
+def test_after_a_merge_everyone_votes_once_for_the_target(
+    source: frozenset[int], target: frozenset[int], anonymous: tuple[int, int]
+) -> None:
+    merged = merge_votes(source, target, *anonymous)
+    after = target | merged.added_to_target
+    assert merged.removed_from_source == source
+    assert merged.added_to_target.isdisjoint(target)  # once per person
+    assert after == source | target
+    # Who voted for both has one vote less in use; nobody else loses or gains one.
+    assert merged.given_back == source & target
+    assert len(source) + len(target) - len(merged.given_back) == len(after)
+    assert merged.target_anonymous == sum(anonymous)
