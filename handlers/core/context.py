@@ -131,15 +131,6 @@ class Context:
         """Send already translated text, e.g. a list assembled from translated lines."""
         self.replies.append(Reply(text, buttons=buttons))
 
-    def notify(self, person_id: int, key: str, /, **values: object) -> None:
-        """Tell another person something, in their language, on their platforms."""
-        person = self.uow.people.get(person_id)
-        if person is None:
-            return
-        language = person.language or self.config.default_language
-        text = self.catalogues.text(language, key, **values)
-        self.replies.append(Reply(text, to_person=person_id))
-
     def button(self, key: str, data: str, /, **values: object) -> Button:
         return Button(self.t(key, **values), data)
 
