@@ -55,3 +55,19 @@ class ProposalsMerged(DomainEvent):
     # Hosts and voters of `source` while it was on the published agenda, before the
     # merge; empty when it was not there.
     followers: frozenset[int]
+
+
+@dataclass(frozen=True)
+class AgendaPublished(DomainEvent):
+    event_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class SessionsMoved(DomainEvent):
+    """Sessions of the published agenda got another place (moved, newly placed or left
+    out) when it was planned again or a session was moved by hand."""
+
+    event_id: int
+    name: str
+    session_ids: tuple[int, ...]

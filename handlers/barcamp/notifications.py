@@ -10,8 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from handlers.barcamp.agenda_chat_text import place_text
-from handlers.barcamp.agenda_loader import build_agenda
-from handlers.barcamp.camp_events import ProposalApproved, ProposalRejected, ProposalsMerged
+from handlers.barcamp.agenda_loader import build_agenda, interested_people
+from handlers.barcamp.camp_events import (
+    AgendaPublished,
+    ProposalApproved,
+    ProposalRejected,
+    ProposalsMerged,
+    SessionsMoved,
+)
 from handlers.core.message_bus import Effects, handles
 from schedules.barcamp.agenda_model import Agenda, AgendaSession
 
@@ -64,6 +70,23 @@ def tell_where_the_merged_session_is(event: ProposalsMerged, effects: Effects) -
         target=event.target.title,
         **values,
     )
+
+
+@handles(AgendaPublished)
+def tell_the_members_published(event: AgendaPublished, effects: Effects) -> None:
+    effects.tell_members(event.event_id, "publish.notice", name=event.name)
+
+
+@handles(SessionsMoved)
+def tell_where_the_moved_sessions_are(event: SessionsMoved, effects: Effects) -> None:
+    """Hosts and voters of every session that changed its place on the published agenda."""
+    agenda = build_agenda(effects.uow, event.event_id, effects.config.default_language)
+    interested = interested_people(effects.uow, event.event_id)
+    changed = set(event.session_ids)
+    for session in (s for s in agenda.sessions if s.id in changed):
+        values = {"name": event.name, "number": session.number, "title": session.title}
+        people = interested.get(session.id, set())
+        tell_new_place(effects, people, agenda, session, "plan.changed_notice", **values)
 
 
 def tell_new_place(
