@@ -58,6 +58,21 @@ class ProposalsMerged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class VotingOpened(DomainEvent):
+    event_id: int
+    name: str
+    budget: int
+
+
+@dataclass(frozen=True)
+class VotingClosed(DomainEvent):
+    """By hand or at the deadline."""
+
+    event_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class AgendaPublished(DomainEvent):
     event_id: int
     name: str

@@ -17,6 +17,8 @@ from handlers.barcamp.camp_events import (
     ProposalRejected,
     ProposalsMerged,
     SessionsMoved,
+    VotingClosed,
+    VotingOpened,
 )
 from handlers.core.message_bus import Effects, handles
 from schedules.barcamp.agenda_model import Agenda, AgendaSession
@@ -70,6 +72,18 @@ def tell_where_the_merged_session_is(event: ProposalsMerged, effects: Effects) -
         target=event.target.title,
         **values,
     )
+
+
+@handles(VotingOpened)
+def tell_the_members_voting_opened(event: VotingOpened, effects: Effects) -> None:
+    effects.tell_members(
+        event.event_id, "voting.opened_notice", name=event.name, budget=event.budget
+    )
+
+
+@handles(VotingClosed)
+def tell_the_members_voting_closed(event: VotingClosed, effects: Effects) -> None:
+    effects.tell_members(event.event_id, "voting.closed_notice", name=event.name)
 
 
 @handles(AgendaPublished)
