@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import pytest
 
 from bot.bootstrap import App
+from handlers.core.commands.forgetme import forgetme
 from handlers.core.config import CoreConfig
 from handlers.core.context import Context, Refusal
+from handlers.core.core_events import PersonForgetting
 from handlers.core.message_bus import DomainEvent, Effects, MessageBus
 from handlers.core.messages import Chat, ChatKind, IncomingText, Reply, Sender
 from handlers.core.registry import Registry
@@ -214,3 +216,21 @@ def test_timed_work_raises_events_too_and_late_ones_change_state_but_send_nothin
 
 def rename_to_whether_on_time(due: Due) -> None:
     due.raise_event(Renamed(1, f"Ana {due.on_time}"))
+
+
+def test_domains_forget_a_person_before_the_core_removes_them(app: App, bus: MessageBus) -> None:
+    registry = Registry()
+    registry.command("forgetme", consent=False)(forgetme)
+    router = Router(registry, app.uow_factory, app.clock, bus=bus)
+    says(router, "/hello")
+    seen: list[str | None] = []
+
+    @bus.subscribe(PersonForgetting)
+    def forget_my_rows(event: PersonForgetting, effects: Effects) -> None:
+        person = effects.uow.people.get(event.person_id)
+        seen.append(person.display_name if person else None)
+
+    assert [r.text for r in says(router, "/forgetme confirm")] == [t("de", "forgetme.done")]
+    assert seen == [""]  # still there while the domains forget
+    with UnitOfWork(app.engine) as uow:
+        assert uow.people.by_identity("fake", "ana") is None
