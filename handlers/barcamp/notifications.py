@@ -1,8 +1,8 @@
 """Who hears of what happens in a BarCamp: the handlers of its domain events.
 
 Each runs after the use case that raised the event, in its transaction (see
-`handlers.core.message_bus`); texts go to each person in their own language. Nobody is
-told of what they did themselves.
+`handlers.core.message_bus`); texts go to each person in their own language. A
+proposer who moderated or merged their own proposal is not told of it.
 """
 
 from __future__ import annotations
