@@ -8,10 +8,9 @@ from datetime import datetime, timedelta
 
 from handlers.barcamp.agenda_chat_text import session_line, sessions_in
 from handlers.barcamp.agenda_loader import build_agenda, interested_people
-from handlers.core.config import CoreConfig
+from handlers.barcamp.camp_events import VotingClosed
 from handlers.core.event_time import moment_of
-from handlers.core.i18n import Catalogues
-from handlers.core.notices import tell_members, tell_person, voice_of, voices
+from handlers.core.notices import tell_person, voice_of, voices
 from handlers.core.timed_work import Due, local_text, timed_work
 from storage.core.shared_tables import Event, ScheduledKind
 from storage.uow import UnitOfWork
@@ -60,25 +59,17 @@ def schedule_vote_reminder(
 
 @timed_work(ScheduledKind.VOTING_CLOSE)
 def _close_voting(due: Due) -> None:
-    close_voting(due.uow, due.event, due.now, due.texts, due.config, tell=due.on_time)
+    due.raise_event(close_voting(due.uow, due.event))
 
 
-def close_voting(
-    uow: UnitOfWork,
-    event: Event,
-    now: datetime,
-    texts: Catalogues,
-    config: CoreConfig,
-    *,
-    tell: bool = True,
-) -> None:
-    """Close the voting (by hand or at the deadline) and tell every member."""
+def close_voting(uow: UnitOfWork, event: Event) -> VotingClosed:
+    """Close the voting (by hand or at the deadline); every member hears of it through
+    the event, which the caller raises (a late deadline's handlers send nothing)."""
     assert event.id is not None
     uow.camp_settings.of(event.id).voting_open = False
     uow.timed_items.cancel(event.id, VOTING_DEADLINE_KEY)
     uow.timed_items.cancel(event.id, VOTE_REMINDER_KEY)
-    if tell:
-        tell_members(uow, event.id, "voting.closed_notice", now, texts, config, name=event.name)
+    return VotingClosed(event.id, event.name)
 
 
 @timed_work(ScheduledKind.REMINDER)

@@ -8,6 +8,8 @@ from typing import Any
 
 from handlers.core.config import PRIVACY_POLICY_VERSION, CoreConfig
 from handlers.core.i18n import Catalogues, normalise_language
+from handlers.core.message_bus import DomainEvent, Effects, MessageBus
+from handlers.core.message_bus import bus as default_bus
 from handlers.core.messages import Attachment, Button, Chat, ChatKind, Reply, Sender
 from handlers.core.validation import Explained
 from schedules.core.clock import Clock
@@ -29,6 +31,10 @@ class Context:
     config: CoreConfig
     catalogues: Catalogues
     replies: list[Reply] = field(default_factory=list)
+    # What the use case raised, handled once it is done (see `handlers.core.message_bus`);
+    # forks share it.
+    events: list[DomainEvent] = field(default_factory=list)
+    bus: MessageBus = default_bus
     # Asked several times per event (checks, the use case, the refreshed view). Only
     # what cannot be undone within the event is kept: a consent given, the active event
     # (also against the store's weak identity map), a membership.
@@ -125,17 +131,24 @@ class Context:
         """Send already translated text, e.g. a list assembled from translated lines."""
         self.replies.append(Reply(text, buttons=buttons))
 
-    def notify(self, person_id: int, key: str, /, **values: object) -> None:
-        """Tell another person something, in their language, on their platforms."""
-        person = self.uow.people.get(person_id)
-        if person is None:
-            return
-        language = person.language or self.config.default_language
-        text = self.catalogues.text(language, key, **values)
-        self.replies.append(Reply(text, to_person=person_id))
-
     def button(self, key: str, data: str, /, **values: object) -> Button:
         return Button(self.t(key, **values), data)
+
+    # -- domain events ---------------------------------------------------------------
+
+    def raise_event(self, event: DomainEvent) -> None:
+        """Say what happened: its handlers run once the use case is done, in its unit of
+        work, and only if it is not refused."""
+        self.events.append(event)
+
+    def handle_now(self, event: DomainEvent) -> None:
+        """Have `event` handled before the use case goes on, in its unit of work: for what
+        other domains must do first (forget their rows of a person about to be removed)."""
+        self.bus.handle([event], self.effects())
+
+    def effects(self) -> Effects:
+        """What the handlers get; their notices go along with this answer."""
+        return Effects(self.uow, self.now(), self.catalogues, self.config, answers=self.replies)
 
     # -- dialogs ---------------------------------------------------------------------
 

@@ -63,3 +63,17 @@ def tell_members(
         )
         for person in uow.events.members(event_id)
     )
+
+
+def members_reachable(uow: UnitOfWork, event_id: int) -> int:
+    """How many members `tell_members` reaches: those with a platform account that can
+    still be reached."""
+    return sum(
+        any(identity.unreachable_at is None for identity in uow.people.identities(_id(person)))
+        for person in uow.events.members(event_id)
+    )
+
+
+def _id(person: Person) -> int:
+    assert person.id is not None
+    return person.id

@@ -14,6 +14,8 @@ from sqlmodel import select
 from handlers.core.config import CoreConfig
 from handlers.core.context import Context, Refusal
 from handlers.core.i18n import Catalogues, catalogues, normalise_language
+from handlers.core.message_bus import MessageBus
+from handlers.core.message_bus import bus as default_bus
 from handlers.core.messages import (
     ButtonPress,
     Chat,
@@ -91,12 +93,15 @@ class Router:
         clock: Clock,
         config: CoreConfig | None = None,
         texts: Catalogues | None = None,
+        bus: MessageBus | None = None,
     ) -> None:
         self.registry = registry
         self.uow_factory = uow_factory
         self.clock = clock
         self.config = config or CoreConfig()
         self.catalogues = texts or catalogues()
+        # Domain events raised by the use cases are handled by this bus, in their unit of work.
+        self.bus = bus or default_bus
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one event; never raises, always answers what a person typed."""
@@ -210,6 +215,7 @@ class Router:
             clock=self.clock,
             config=self.config,
             catalogues=self.catalogues,
+            bus=self.bus,
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
@@ -219,11 +225,19 @@ class Router:
             line = parse_command(incoming.text)
         if line is not None:
             self._run_command(ctx, line)
+            self._handle_events(ctx)
             if isinstance(incoming, ButtonPress):
                 self._refresh_view(ctx, incoming, line)
         elif not ctx.in_group:
             # Free text in a group is people talking to each other: stay quiet there.
             self._continue_dialog(ctx, incoming.text if isinstance(incoming, IncomingText) else "")
+            self._handle_events(ctx)
+
+    def _handle_events(self, ctx: Context) -> None:
+        """What the use case raised, handled in its unit of work once it is done (before a
+        pressed view is re-rendered); a refusal or failure never gets here."""
+        if ctx.events:
+            self.bus.handle(ctx.events, ctx.effects())
 
     def _run_command(self, ctx: Context, line: CommandLine) -> None:
         spec = self._spec(line.name)

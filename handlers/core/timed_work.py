@@ -6,6 +6,9 @@ its messages together: after a crash either both happened or neither, so nothing
 sent twice. An item found later than the grace (`CoreConfig.grace`: the bot was down)
 still does what it changes, such as closing the voting, but its messages are dropped
 with a log line: "your session starts in 10 minutes" an hour late helps nobody.
+
+Domain events an item raises (`Due.raise_event`) are handled right after it, in its
+transaction, as the router does for a chat command; a late item's handlers send nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from handlers.core.announcements import announce_to_event
@@ -21,6 +24,8 @@ from handlers.core.config import CoreConfig
 from handlers.core.context import Context
 from handlers.core.event_time import local_now, moment_of
 from handlers.core.i18n import Catalogues
+from handlers.core.message_bus import DomainEvent, Effects, MessageBus
+from handlers.core.message_bus import bus as default_bus
 from handlers.core.validation import InputError, calendar_date
 from schedules.core.clock import Clock
 from storage.core.shared_tables import Event, ScheduledItem, ScheduledKind
@@ -100,10 +105,19 @@ class Due:
     config: CoreConfig
     # False when the item came later than the grace: change state, send nothing.
     on_time: bool
+    # What the work raised, handled after it in its transaction.
+    events: list[DomainEvent] = field(default_factory=list)
+
+    def raise_event(self, event: DomainEvent) -> None:
+        self.events.append(event)
 
 
 def run_due(
-    uow_factory: UnitOfWorkFactory, clock: Clock, texts: Catalogues, config: CoreConfig
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    texts: Catalogues,
+    config: CoreConfig,
+    bus: MessageBus = default_bus,
 ) -> int:
     """Run every item whose time has come, each in its own transaction; how many ran."""
     with uow_factory() as uow:
@@ -112,7 +126,7 @@ def run_due(
     for item_id in due:
         try:
             with uow_factory() as uow:
-                ran += run_item(uow, item_id, clock, texts, config)
+                ran += run_item(uow, item_id, clock, texts, config, bus)
         except Exception:
             # Rolled back: the item stays pending and is tried again at the next run.
             log.exception("scheduled item %s failed", item_id)
@@ -120,7 +134,12 @@ def run_due(
 
 
 def run_item(
-    uow: UnitOfWork, item_id: int, clock: Clock, texts: Catalogues, config: CoreConfig
+    uow: UnitOfWork,
+    item_id: int,
+    clock: Clock,
+    texts: Catalogues,
+    config: CoreConfig,
+    bus: MessageBus = default_bus,
 ) -> bool:
     """Do one item and mark it done in the caller's transaction; False if done already."""
     now = clock.now()
@@ -141,7 +160,10 @@ def run_item(
         )
     event = uow.events.get(item.event_id)
     assert event is not None  # items go with their event (ON DELETE CASCADE)
-    WORK[item.kind](Due(uow, item, event, now, texts, config, on_time=not late))
+    due = Due(uow, item, event, now, texts, config, on_time=not late)
+    WORK[item.kind](due)
+    if due.events:
+        bus.handle(due.events, Effects(uow, now, texts, config, sends=due.on_time))
     return True
 
 

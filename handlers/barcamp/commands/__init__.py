@@ -1,5 +1,8 @@
-"""The BarCamp's commands, one function in one module each; importing registers them all."""
+"""The BarCamp's commands, one function in one module each; importing registers them all,
+and the handlers of the events they raise."""
 
+import handlers.barcamp.forgetting
+import handlers.barcamp.notifications  # noqa: F401
 from handlers.barcamp.commands import (  # noqa: F401
     agenda,
     export,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from handlers.barcamp.agenda_loader import build_agenda, interested_people
-from handlers.barcamp.commands.plan import published, tell_new_place
+from handlers.barcamp.agenda_loader import interested_people
+from handlers.barcamp.camp_events import ProposalRef, ProposalsMerged
+from handlers.barcamp.commands.plan import published
 from handlers.barcamp.commands.vote import approved_proposal
 from handlers.barcamp.registration import command
+from handlers.barcamp.rules.ballot import merge_votes
 from handlers.core.context import Context, Refusal
 from handlers.core.registry import STAFF
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
@@ -36,37 +38,23 @@ def merge(ctx: Context, number: int, into: int) -> None:
     source.status, source.merged_into_id = ProposalStatus.MERGED, target.id
     ctx.uow.session.add(source)
     ctx.reply("merge.done", number=number, into=into, title=target.title)
-    values = {"title": source.title, "number": into, "target": target.title}
-    for person_id, key in (
-        (source.proposer_id, "merge.notice"),
-        (target.proposer_id, "merge.notice_target"),
-    ):
-        if person_id is not None and person_id != ctx.person_id:
-            ctx.notify(person_id, key, **values)
-    _tell_new_place(ctx, event, source, target, affected - {ctx.person_id})
+    merged = ProposalsMerged(
+        event_id,
+        event.name,
+        source=ProposalRef.of(source),
+        target=ProposalRef.of(target),
+        by=ctx.person_id,
+        followers=affected,
+    )
+    ctx.raise_event(merged)
 
 
-def _affected_by_published_change(ctx: Context, event: Event, session_id: int) -> set[int]:
+def _affected_by_published_change(ctx: Context, event: Event, session_id: int) -> frozenset[int]:
     """Voters and hosts of a session on the published agenda: it is about to move."""
     if not published(ctx, event) or ctx.uow.grid.of_proposal(session_id) is None:
-        return set()
+        return frozenset()
     assert event.id is not None
-    return interested_people(ctx.uow, event.id).get(session_id, set())
-
-
-def _tell_new_place(
-    ctx: Context, event: Event, source: Proposal, target: Proposal, people: set[int]
-) -> None:
-    """The merged session left the agenda: where its people find it now (the target's place)."""
-    if not people:
-        return
-    assert event.id is not None
-    agenda = build_agenda(ctx.uow, event.id, ctx.language)
-    session = next(s for s in agenda.sessions if s.id == target.id)  # approved, so listed
-    values = {"name": event.name, "title": source.title, "number": target.number}
-    tell_new_place(
-        ctx, people, agenda, session, "merge.changed_notice", target=target.title, **values
-    )
+    return frozenset(interested_people(ctx.uow, event.id).get(session_id, set()))
 
 
 def _move_votes(ctx: Context, event_id: int, source: Proposal, target: Proposal) -> None:
@@ -74,10 +62,16 @@ def _move_votes(ctx: Context, event_id: int, source: Proposal, target: Proposal)
     assert source.id is not None
     assert target.id is not None
     voters = ctx.uow.grid.voters(event_id)
-    for person_id in voters.get(source.id, set()):
+    merged = merge_votes(
+        voters.get(source.id, set()),
+        voters.get(target.id, set()),
+        source.anonymous_votes,
+        target.anonymous_votes,
+    )
+    for person_id in sorted(merged.removed_from_source):
         ctx.uow.votes.remove(source.id, person_id)
-        if person_id not in voters.get(target.id, set()):
+        if person_id in merged.added_to_target:
             ctx.uow.votes.add(target.id, person_id, ctx.now())
-    target.anonymous_votes += source.anonymous_votes
+    target.anonymous_votes = merged.target_anonymous
     source.anonymous_votes = 0
     ctx.uow.session.add(target)

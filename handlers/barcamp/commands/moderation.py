@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.barcamp.camp_events import ProposalApproved, ProposalRef, ProposalRejected
 from handlers.barcamp.registration import command
 from handlers.core.context import Context, Refusal
 from handlers.core.messages import Button
@@ -38,8 +39,7 @@ def approve(ctx: Context, number: int) -> None:
     proposal.status = ProposalStatus.APPROVED
     ctx.uow.session.add(proposal)
     ctx.reply("approve.done", number=number, title=proposal.title)
-    if proposal.proposer_id is not None and proposal.proposer_id != ctx.person_id:
-        ctx.notify(proposal.proposer_id, "approve.notice", number=number, title=proposal.title)
+    ctx.raise_event(ProposalApproved(proposal.event_id, ProposalRef.of(proposal), ctx.person_id))
 
 
 @command("reject", roles=STAFF)
@@ -49,9 +49,8 @@ def reject(ctx: Context, number: int, reason: Text | None) -> None:
     proposal.status = ProposalStatus.REJECTED
     ctx.uow.session.add(proposal)
     ctx.reply("reject.done", number=number, title=proposal.title)
-    if proposal.proposer_id is not None and proposal.proposer_id != ctx.person_id:
-        key = "reject.notice_reason" if why else "reject.notice"
-        ctx.notify(proposal.proposer_id, key, title=proposal.title, reason=why)
+    rejected = ProposalRef.of(proposal)
+    ctx.raise_event(ProposalRejected(proposal.event_id, rejected, ctx.person_id, reason=why))
 
 
 def _waiting(ctx: Context, number: int) -> Proposal:

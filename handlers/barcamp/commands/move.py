@@ -12,6 +12,7 @@ from handlers.barcamp.commands.plan import published, report_changes
 from handlers.barcamp.commands.vote import approved_proposal
 from handlers.barcamp.grid_planning import grid_state, replan
 from handlers.barcamp.registration import command
+from handlers.barcamp.rules.grid_moves import pinned_in_the_way, pins_after_move, toggle_pin
 from handlers.core.context import Context, Refusal
 from handlers.core.registry import ORGANISERS, Text
 from schedules.barcamp.agenda_model import Agenda
@@ -26,15 +27,14 @@ def move(ctx: Context, number: int, slot: str, room: Text) -> None:
     session_id = _id(approved_proposal(ctx, event.id, number))
     target = (_slot_id(ctx, event.id, slot), _room_id(ctx, event.id, room))
     state = grid_state(ctx.uow, event.id)
-    occupant = next((pid for pid, cell in state.cells.items() if cell == target), session_id)
-    if occupant != session_id and occupant in state.pinned:
+    occupant = pinned_in_the_way(state.cells, state.pinned, session_id, target)
+    if occupant is not None:
         other = ctx.uow.session.get(Proposal, occupant)
         assert other is not None
         raise Refusal("move.place_pinned", number=other.number)
+    pins = pins_after_move(state.cells, state.pinned, session_id, target)
     try:
-        replanned = replan(
-            ctx.uow, event.id, pins=state.pins() | {session_id: target}, keep=state.cells
-        )
+        replanned = replan(ctx.uow, event.id, pins=pins, keep=state.cells)
     except InstanceError:
         raise Refusal("move.conflict") from None
     agenda = report_changes(ctx, event, replanned)
@@ -55,7 +55,7 @@ def pin(ctx: Context, number: int) -> None:
     assignment = ctx.uow.grid.of_proposal(_id(approved_proposal(ctx, event_id, number)))
     if assignment is None:
         raise Refusal("pin.not_placed", number=number)
-    assignment.pinned = not assignment.pinned
+    assignment.pinned = toggle_pin(assignment.pinned)
     ctx.uow.session.add(assignment)
     ctx.reply("pin.pinned" if assignment.pinned else "pin.unpinned", number=number)
 

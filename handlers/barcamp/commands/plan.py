@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from handlers.barcamp.agenda_chat_text import chunks, grid_lines, place_text
-from handlers.barcamp.agenda_loader import build_agenda, interested_people
+from handlers.barcamp.agenda_chat_text import chunks, grid_lines
+from handlers.barcamp.agenda_loader import build_agenda
+from handlers.barcamp.camp_events import AgendaPublished, SessionsMoved
 from handlers.barcamp.grid_planning import Replanned, grid_state, replan
 from handlers.barcamp.registration import command
 from handlers.barcamp.reminders import schedule_reminders
 from handlers.core.context import Context, Refusal
 from handlers.core.messages import Button
-from handlers.core.notices import tell_members, tell_person, voices
+from handlers.core.notices import members_reachable
 from handlers.core.registry import ORGANISERS
-from schedules.barcamp.agenda_model import Agenda, AgendaSession
+from schedules.barcamp.agenda_model import Agenda
 from schedules.barcamp.planner import InstanceError
 from storage.barcamp.camp_tables import ProposalStatus
 from storage.core.shared_tables import Event
@@ -49,9 +48,8 @@ def publish(ctx: Context) -> None:
         raise Refusal("publish.voting_open")
     camp.agenda_published_at = ctx.now()
     schedule_reminders(ctx.uow, event, ctx.now())
-    people = tell_members(
-        ctx.uow, event.id, "publish.notice", ctx.now(), ctx.catalogues, ctx.config, name=event.name
-    )
+    people = members_reachable(ctx.uow, event.id)
+    ctx.raise_event(AgendaPublished(event.id, event.name))
     if camp.reminder_minutes:
         ctx.reply("publish.done", people=people, minutes=camp.reminder_minutes)
     else:
@@ -106,29 +104,11 @@ def unplaced_lines(ctx: Context, agenda: Agenda) -> list[str]:
 
 
 def report_changes(ctx: Context, event: Event, replanned: Replanned) -> Agenda:
-    """Once the grid is public, hosts and voters of every changed session hear of it."""
+    """The agenda as replanned; once it is public, the hosts and voters of every changed
+    session hear of it (`SessionsMoved`)."""
     assert event.id is not None
     agenda = build_agenda(ctx.uow, event.id, ctx.language)
-    if not published(ctx, event):
-        return agenda
-    interested = interested_people(ctx.uow, event.id)
-    changed = set(replanned.changed())
-    for session in (s for s in agenda.sessions if s.id in changed):
-        values = {"name": event.name, "number": session.number, "title": session.title}
-        people = interested.get(session.id, set())
-        tell_new_place(ctx, people, agenda, session, "plan.changed_notice", **values)
+    changed = replanned.changed()
+    if published(ctx, event) and changed:
+        ctx.raise_event(SessionsMoved(event.id, event.name, tuple(changed)))
     return agenda
-
-
-def tell_new_place(
-    ctx: Context,
-    people: Iterable[int],
-    agenda: Agenda,
-    session: AgendaSession,
-    key: str,
-    **values: object,
-) -> None:
-    """Each person, in their language, where and when `session` runs now (`{place}`)."""
-    for person, voice in voices(ctx.uow, people, ctx.catalogues, ctx.config):
-        text = voice.t(key, place=place_text(agenda, session, voice), **values)
-        tell_person(ctx.uow, person, text, ctx.now())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.barcamp.commands.sessions import budget_line
 from handlers.barcamp.registration import command
+from handlers.barcamp.rules.ballot import refuse_repeats, toggle
 from handlers.core.context import Context, Refusal
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
 
@@ -15,27 +16,29 @@ def vote(ctx: Context, numbers: list[int]) -> None:
     camp = ctx.uow.camp_settings.of(event.id)
     if not camp.voting_open:
         raise Refusal("vote.closed")
-    if len(set(numbers)) != len(numbers):
-        raise Refusal("vote.duplicate")
+    refuse_repeats(numbers)
     # Two quick presses must not both pass the budget check.
     ctx.uow.people.lock(ctx.person_id)
-    proposals = [approved_proposal(ctx, event.id, number) for number in numbers]
+    proposals = {_id(p): p for p in (approved_proposal(ctx, event.id, n) for n in numbers)}
     mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
-    added = [p for p in proposals if p.id not in mine]
-    removed = [p for p in proposals if p.id in mine]
-    used = len(mine) + len(added) - len(removed)
-    if used > camp.vote_budget:
-        raise Refusal("vote.over_budget", budget=camp.vote_budget, used=len(mine))
-    for proposal in added:
-        assert proposal.id is not None
-        ctx.uow.votes.add(proposal.id, ctx.person_id, ctx.now())
-    for proposal in removed:
-        assert proposal.id is not None
-        ctx.uow.votes.remove(proposal.id, ctx.person_id)
-    lines = [ctx.t("vote.added", number=p.number, title=p.title) for p in added]
-    lines += [ctx.t("vote.removed", number=p.number, title=p.title) for p in removed]
-    lines.append(budget_line(ctx, event, used))
+    change = toggle(mine, list(proposals), camp.vote_budget)
+    for proposal_id in change.added:
+        ctx.uow.votes.add(proposal_id, ctx.person_id, ctx.now())
+    for proposal_id in change.removed:
+        ctx.uow.votes.remove(proposal_id, ctx.person_id)
+    lines = [_line(ctx, "vote.added", proposals[pid]) for pid in change.added]
+    lines += [_line(ctx, "vote.removed", proposals[pid]) for pid in change.removed]
+    lines.append(budget_line(ctx, event, change.used))
     ctx.reply_text("\n".join(lines))
+
+
+def _line(ctx: Context, key: str, proposal: Proposal) -> str:
+    return ctx.t(key, number=proposal.number, title=proposal.title)
+
+
+def _id(proposal: Proposal) -> int:
+    assert proposal.id is not None
+    return proposal.id
 
 
 def approved_proposal(ctx: Context, event_id: int, number: int) -> Proposal:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from handlers.barcamp.camp_events import VotingOpened
 from handlers.barcamp.registration import command
 from handlers.barcamp.reminders import VOTING_DEADLINE_KEY, close_voting, schedule_vote_reminder
 from handlers.core.context import Context, Refusal
-from handlers.core.notices import tell_members
 from handlers.core.registry import ORGANISERS, Text
 from handlers.core.timed_work import local_text, split_schedule
 from handlers.core.validation import InputError
@@ -25,7 +25,7 @@ def voting(ctx: Context, state: Literal["open", "close"], when: Text | None) -> 
     elif state == "open":
         _open(ctx, event)
     else:
-        close_voting(ctx.uow, event, ctx.now(), ctx.catalogues, ctx.config)
+        ctx.raise_event(close_voting(ctx.uow, event))
         ctx.reply("voting.closed")
 
 
@@ -33,16 +33,12 @@ def _open(ctx: Context, event: Event) -> None:
     assert event.id is not None
     camp = ctx.uow.camp_settings.of(event.id)
     camp.voting_open = True
-    tell_members(
-        ctx.uow,
+    opened = VotingOpened(
         event.id,
-        "voting.opened_notice",
-        ctx.now(),
-        ctx.catalogues,
-        ctx.config,
         name=event.name,
         budget=camp.vote_budget,
     )
+    ctx.raise_event(opened)
     ctx.reply("voting.opened")
 
 

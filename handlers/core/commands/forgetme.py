@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from handlers.core.context import Context
+from handlers.core.core_events import PersonForgetting
 from handlers.core.registry import command
 
 
@@ -15,6 +16,7 @@ def forgetme(ctx: Context, confirm: Literal["confirm"] | None) -> None:
         ctx.reply("forgetme.ask", buttons=((button,),))
         return
     goodbye = ctx.t("forgetme.done")  # in their language, while we still know it
-    ctx.uow.proposals.forget_person(ctx.person_id)
+    # Each domain forgets its own rows of the person first, then the core removes them.
+    ctx.handle_now(PersonForgetting(ctx.person_id))
     ctx.uow.people.forget(ctx.person_id)
     ctx.reply_text(goodbye)

@@ -1,0 +1,15 @@
+"""The core's domain events, which every domain may subscribe to (`message_bus.handles`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.core.message_bus import DomainEvent
+
+
+@dataclass(frozen=True)
+class PersonForgetting(DomainEvent):
+    """/forgetme: the person is about to be removed. Handled before the core removes them
+    (`Context.handle_now`), so each domain first forgets or anonymises its own rows."""
+
+    person_id: int
