@@ -45,6 +45,27 @@ class IncomingText:
     external_id: str = ""
 
 
+# How a text reads as a command: for the router, and for adapters that must tell our
+# commands from other bots' (Matrix rooms).
+COMMAND_PREFIXES = ("/", "!")
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    name: str
+    arguments: str
+
+
+def parse_command(text: str) -> CommandLine | None:
+    """`/vote 2 5`, `!vote 2 5` or `/vote@bot 2 5` -> CommandLine("vote", "2 5")."""
+    stripped = text.strip()
+    if not stripped.startswith(COMMAND_PREFIXES):
+        return None
+    head, _, arguments = stripped[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return CommandLine(name, arguments.strip())
+
+
 @dataclass(frozen=True)
 class ButtonPress:
     """A press on a button we sent; `data` is the button's command line, never trusted."""

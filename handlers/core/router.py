@@ -18,12 +18,14 @@ from handlers.core.messages import (
     ButtonPress,
     Chat,
     ChatKind,
+    CommandLine,
     Incoming,
     IncomingText,
     PollAnswerEvent,
     PollTallyEvent,
     Reply,
     Sender,
+    parse_command,
 )
 from handlers.core.outbox_replies import enqueue_replies
 from handlers.core.quick_polls import poll_for_ref, record_answer, record_tally
@@ -36,7 +38,6 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 Result = TypeVar("Result")
 
-COMMAND_PREFIXES = ("/", "!")
 COMMAND_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Concurrent writers (two presses at once, PostgreSQL serialisation) retry the event.
 ATTEMPTS = 3
@@ -59,22 +60,6 @@ class Handled:
     answers: tuple[tuple[int, Reply], ...] = ()
     more_queued: bool = False
     answers_claimed: bool = False
-
-
-@dataclass(frozen=True)
-class CommandLine:
-    name: str
-    arguments: str
-
-
-def parse_command(text: str) -> CommandLine | None:
-    """`/vote 2 5`, `!vote 2 5` or `/vote@bot 2 5` -> CommandLine("vote", "2 5")."""
-    stripped = text.strip()
-    if not stripped.startswith(COMMAND_PREFIXES):
-        return None
-    head, _, arguments = stripped[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
-    return CommandLine(name, arguments.strip())
 
 
 class Router:
