@@ -7,7 +7,7 @@ rather than `bot` because use cases need it and may not import the runtime.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -124,8 +124,37 @@ class PollSpec:
     question: str
     options: tuple[str, ...]
     anonymous: bool = True
-    # A closing message: end the native poll (its reference in extra["poll_message_id"]).
+    # A closing message: end the native poll posted as `poll_ref` (the platform's
+    # reference of it, as in `PollAnswerEvent`).
     closed: bool = False
+    poll_ref: str = ""
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """The reply re-renders a message that was pressed (the ballot, after a vote).
+
+    Platforms that can edit replace the message `message_id` and may show `notice`, the
+    pressed command's own answer, briefly as the answer to the press `press_id` (its
+    `ButtonPress.external_id`; Telegram: a toast). Others send the reply as a new
+    message, whose text starts with the notice.
+    """
+
+    message_id: str
+    press_id: str = ""
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class ShownItems:
+    """The text's lines after the first show these stored objects, one line each, in order.
+
+    A platform without buttons may post each line as a message of its own, so that a
+    reaction on it can act (Matrix: a 👍 in the direct chat votes for a proposal).
+    """
+
+    kind: str
+    ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -145,4 +174,5 @@ class Reply:
     shows: tuple[str, int] | None = None
     private: bool = False
     poll: PollSpec | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    refresh: Refresh | None = None
+    items: ShownItems | None = None

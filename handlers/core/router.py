@@ -23,6 +23,7 @@ from handlers.core.messages import (
     IncomingText,
     PollAnswerEvent,
     PollTallyEvent,
+    Refresh,
     Reply,
     Sender,
     parse_command,
@@ -41,9 +42,6 @@ Result = TypeVar("Result")
 COMMAND_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Concurrent writers (two presses at once, PostgreSQL serialisation) retry the event.
 ATTEMPTS = 3
-# Reply.extra keys of a re-rendered view (see `_refresh_view`): the platform message to
-# replace, the press it answers, and the pressed command's own answer as a short notice.
-EXTRA_EDIT, EXTRA_PRESS, EXTRA_NOTICE = "edit", "press", "notice"
 
 
 @dataclass(frozen=True)
@@ -256,7 +254,7 @@ class Router:
     def _refresh_view(self, ctx: Context, press: ButtonPress, line: CommandLine) -> None:
         """A press on a view (the ballot) answers by re-rendering the pressed message.
 
-        The re-rendered view carries `extra` hints: platforms that can edit replace the
+        The re-rendered view carries a `Refresh`: platforms that can edit replace the
         pressed message and may show the notice briefly (Telegram: a toast); others send
         it as a new message, whose text starts with the notice.
         """
@@ -278,11 +276,10 @@ class Router:
         if len(view.replies) != 1:
             return
         notice = "\n".join(reply.text for reply in own)
-        hints = {EXTRA_EDIT: press.message_id, EXTRA_PRESS: press.external_id, EXTRA_NOTICE: notice}
         refreshed = replace(
             view.replies[0],
             text=f"{notice}\n\n{view.replies[0].text}" if notice else view.replies[0].text,
-            extra={**view.replies[0].extra, **hints},
+            refresh=Refresh(press.message_id, press.external_id, notice),
         )
         others = [reply for reply in ctx.replies if reply.to_person is not None]
         ctx.replies[:] = [*others, refreshed]
