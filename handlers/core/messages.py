@@ -61,7 +61,12 @@ def parse_command(text: str) -> CommandLine | None:
     stripped = text.strip()
     if not stripped.startswith(COMMAND_PREFIXES):
         return None
-    head, _, arguments = stripped[1:].partition(" ")
+    return command_line(stripped[1:])
+
+
+def command_line(line: str) -> CommandLine:
+    """A command without its prefix, as a button's data: `vote 2 5` (`vote@bot 2 5`)."""
+    head, _, arguments = line.rstrip().partition(" ")
     name = head.split("@", 1)[0].lower()
     return CommandLine(name, arguments.strip())
 

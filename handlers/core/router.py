@@ -26,6 +26,7 @@ from handlers.core.messages import (
     Refresh,
     Reply,
     Sender,
+    command_line,
     parse_command,
 )
 from handlers.core.outbox_replies import enqueue_replies
@@ -190,10 +191,11 @@ class Router:
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
-        if isinstance(incoming, ButtonPress):
-            line = parse_command("/" + incoming.data)
-        else:
-            line = parse_command(incoming.text)
+        line = (  # a button's data is a command line without the prefix
+            command_line(incoming.data)
+            if isinstance(incoming, ButtonPress)
+            else parse_command(incoming.text)
+        )
         if line is not None:
             self._run_command(ctx, line)
             if isinstance(incoming, ButtonPress):
