@@ -197,28 +197,30 @@ class Router:
             else parse_command(incoming.text)
         )
         if line is not None:
-            self._run_command(ctx, line)
-            if isinstance(incoming, ButtonPress):
-                self._refresh_view(ctx, incoming, line)
+            spec = self._run_command(ctx, line)
+            if isinstance(incoming, ButtonPress) and spec is not None:
+                self._refresh_view(ctx, incoming, spec)
         elif not ctx.in_group:
             # Free text in a group is people talking to each other: stay quiet there.
             self._continue_dialog(ctx, incoming.text if isinstance(incoming, IncomingText) else "")
 
-    def _run_command(self, ctx: Context, line: CommandLine) -> None:
+    def _run_command(self, ctx: Context, line: CommandLine) -> CommandSpec | None:
+        """Run the command; its spec (None: there is no such command)."""
         spec = self._spec(line.name)
         if spec is None:
             ctx.reply("error.unknown_command", command=_shorten(line.name))
-            return
+            return None
         if spec.private and ctx.in_group:
             self._move_to_private(ctx, line)
-            return
+            return spec
         self._check_allowed(ctx, spec)
         try:
             arguments = spec.parse(line.arguments)
         except ArgumentError:
             ctx.reply("error.usage", usage=ctx.t(spec.usage_key))
-            return
+            return spec
         spec.func(ctx, **arguments)
+        return spec
 
     def _spec(self, name: str) -> CommandSpec | None:
         return self.registry.commands.get(name) if COMMAND_NAME.fullmatch(name) else None
@@ -253,16 +255,15 @@ class Router:
         event = ctx.uow.events.get(linked) if linked is not None else ctx.active_event()
         return template.format(code=event.code if event is not None else "")
 
-    def _refresh_view(self, ctx: Context, press: ButtonPress, line: CommandLine) -> None:
+    def _refresh_view(self, ctx: Context, press: ButtonPress, spec: CommandSpec) -> None:
         """A press on a view (the ballot) answers by re-rendering the pressed message.
 
         The re-rendered view carries a `Refresh`: platforms that can edit replace the
         pressed message and may show the notice briefly (Telegram: a toast); others send
         it as a new message, whose text starts with the notice.
         """
-        spec = self._spec(line.name)
         own = [reply for reply in ctx.replies if reply.to_person is None]
-        if spec is None or spec.refreshes is None or not press.message_id or ctx.in_group:
+        if spec.refreshes is None or not press.message_id or ctx.in_group:
             return
         if any(reply.buttons or reply.image or reply.document or reply.poll for reply in own):
             return
