@@ -59,6 +59,9 @@ class OpenQueries:
     def take(self, event_key: str) -> str | None:
         return self._by_event.pop(event_key, None)
 
+    def __contains__(self, event_key: object) -> bool:
+        return event_key in self._by_event
+
 
 class TelegramSender:
     def __init__(
