@@ -133,9 +133,8 @@ class MatrixAdapter:
         if poll is not None and not poll.closed:
             return [Part(polls.start_content(poll), event_type=polls.START)]
         parts = []
-        start_id = reply.extra.get("poll_message_id")
-        if poll is not None and start_id:
-            parts.append(Part(polls.end_content(start_id, reply.text), event_type=polls.END))
+        if poll is not None and poll.poll_ref:
+            parts.append(Part(polls.end_content(poll.poll_ref, reply.text), event_type=polls.END))
         return parts + self.renderer.text_parts(reply, direct)
 
     def _primary(self, reply: Reply, sent: list[str]) -> str | None:

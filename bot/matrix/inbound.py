@@ -21,8 +21,15 @@ from bot.matrix import polls
 from bot.matrix.reactions import ReactionVotes
 from bot.matrix.rooms import Rooms
 from bot.matrix.store import PLATFORM, MatrixStore
-from handlers.core.messages import Chat, ChatKind, Incoming, IncomingText, PollAnswerEvent, Sender
-from handlers.core.router import parse_command
+from handlers.core.messages import (
+    Chat,
+    ChatKind,
+    Incoming,
+    IncomingText,
+    PollAnswerEvent,
+    Sender,
+    parse_command,
+)
 
 log = logging.getLogger(__name__)
 

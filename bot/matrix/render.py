@@ -119,12 +119,9 @@ def button_line(button: Button) -> str:
 
 def proposal_items(reply: Reply) -> list[int] | None:
     """The proposal ids of the text's item lines, if the reply marks them and they fit."""
-    if reply.extra.get("item_kind") != "proposal" or not reply.extra.get("item_ids"):
+    if reply.items is None or reply.items.kind != "proposal" or not reply.items.ids:
         return None
-    try:
-        items = [int(part) for part in reply.extra["item_ids"].split(",")]
-    except ValueError:
-        return None
+    items = list(reply.items.ids)
     _, lines, _ = split_items(reply.text, len(items))
     return items if len(lines) == len(items) else None
 

@@ -216,7 +216,10 @@ class TelegramAdapter:
                 assert self._on_event is not None
                 await self._on_event(event)
         finally:
-            await self.sender.answer_press(key)  # the spinner stops even when nothing was said
+            # The spinner stops even when nothing was said; a press whose answer edited
+            # the pressed message was answered with it (and the toast) already.
+            if key in self.queries:
+                await self.sender.answer_press(key)
         self._handled.append(key)
 
 

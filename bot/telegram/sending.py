@@ -30,8 +30,7 @@ from bot.telegram.rendering import (
     telegram_length,
 )
 from bot.telegram.store import TelegramStore
-from handlers.core.messages import Attachment, Reply
-from handlers.core.router import EXTRA_EDIT, EXTRA_NOTICE, EXTRA_PRESS
+from handlers.core.messages import Attachment, Refresh, Reply
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +58,9 @@ class OpenQueries:
 
     def take(self, event_key: str) -> str | None:
         return self._by_event.pop(event_key, None)
+
+    def __contains__(self, event_key: object) -> bool:
+        return event_key in self._by_event
 
 
 class TelegramSender:
@@ -98,9 +100,9 @@ class TelegramSender:
         if reply.poll is not None and not reply.poll.closed:
             return await self._send_poll(chat_id, reply)
         if reply.poll is not None:
-            await self._stop_poll(chat_id, reply.extra.get("poll_message_id", ""))
-        if EXTRA_EDIT in reply.extra:
-            return await self._edit(chat_id, reply)
+            await self._stop_poll(chat_id, reply.poll.poll_ref)
+        if reply.refresh is not None:
+            return await self._edit(chat_id, reply, reply.refresh)
         attachment = reply.image or reply.document
         if attachment is not None:
             return await self._send_file(chat_id, reply, attachment)
@@ -129,9 +131,9 @@ class TelegramSender:
         assert sent is not None
         return str(sent.message_id)
 
-    async def _edit(self, chat_id: str, reply: Reply) -> str:
+    async def _edit(self, chat_id: str, reply: Reply, refresh: Refresh) -> str:
         """Re-render the pressed message (the ballot) and show the notice as a toast."""
-        message_id = reply.extra[EXTRA_EDIT]
+        message_id = refresh.message_id
         text = html_pieces(reply.text)[-1]
         editing = self.bot.edit_message_text(
             text,
@@ -140,9 +142,7 @@ class TelegramSender:
             parse_mode=PARSE_MODE,
             reply_markup=inline_keyboard(reply.buttons),
         )
-        answering = self.answer_press(
-            reply.extra.get(EXTRA_PRESS, ""), reply.extra.get(EXTRA_NOTICE, "")
-        )
+        answering = self.answer_press(refresh.press_id, refresh.notice)
         try:
             await asyncio.gather(editing, answering)
         except tg_error.BadRequest as error:

@@ -7,7 +7,7 @@ rather than `bot` because use cases need it and may not import the runtime.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -43,6 +43,32 @@ class IncomingText:
     message_id: str = ""
     # The platform's id of this event (update id, event id): handled once, ever.
     external_id: str = ""
+
+
+# How a text reads as a command: for the router, and for adapters that must tell our
+# commands from other bots' (Matrix rooms).
+COMMAND_PREFIXES = ("/", "!")
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    name: str
+    arguments: str
+
+
+def parse_command(text: str) -> CommandLine | None:
+    """`/vote 2 5`, `!vote 2 5` or `/vote@bot 2 5` -> CommandLine("vote", "2 5")."""
+    stripped = text.strip()
+    if not stripped.startswith(COMMAND_PREFIXES):
+        return None
+    return command_line(stripped[1:])
+
+
+def command_line(line: str) -> CommandLine:
+    """A command without its prefix, as a button's data: `vote 2 5` (`vote@bot 2 5`)."""
+    head, _, arguments = line.rstrip().partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return CommandLine(name, arguments.strip())
 
 
 @dataclass(frozen=True)
@@ -103,8 +129,37 @@ class PollSpec:
     question: str
     options: tuple[str, ...]
     anonymous: bool = True
-    # A closing message: end the native poll (its reference in extra["poll_message_id"]).
+    # A closing message: end the native poll posted as `poll_ref` (the platform's
+    # reference of it, as in `PollAnswerEvent`).
     closed: bool = False
+    poll_ref: str = ""
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """The reply re-renders a message that was pressed (the ballot, after a vote).
+
+    Platforms that can edit replace the message `message_id` and may show `notice`, the
+    pressed command's own answer, briefly as the answer to the press `press_id` (its
+    `ButtonPress.external_id`; Telegram: a toast). Others send the reply as a new
+    message, whose text starts with the notice.
+    """
+
+    message_id: str
+    press_id: str = ""
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class ShownItems:
+    """The text's lines after the first show these stored objects, one line each, in order.
+
+    A platform without buttons may post each line as a message of its own, so that a
+    reaction on it can act (Matrix: a 👍 in the direct chat votes for a proposal).
+    """
+
+    kind: str
+    ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -124,4 +179,5 @@ class Reply:
     shows: tuple[str, int] | None = None
     private: bool = False
     poll: PollSpec | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    refresh: Refresh | None = None
+    items: ShownItems | None = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers.core.messages import Attachment, Button, Chat, PollSpec, Reply
+from handlers.core.messages import Attachment, Button, Chat, PollSpec, Refresh, Reply, ShownItems
 from storage.core.inbox_outbox import NewMessage
 from storage.core.shared_tables import DeliveryStatus
 from storage.uow import UnitOfWork
@@ -111,8 +111,9 @@ def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
         "buttons": [[[button.label, button.data] for button in row] for row in reply.buttons],
         "shows": list(reply.shows) if reply.shows else None,
         "private": reply.private,
-        "extra": dict(reply.extra),
         "poll": asdict(reply.poll) if reply.poll else None,
+        "refresh": asdict(reply.refresh) if reply.refresh else None,
+        "items": asdict(reply.items) if reply.items else None,
     }
     if attachment is not None:
         payload["attachment"] = {
@@ -124,13 +125,14 @@ def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
 
 
 def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
+    """The reply `reply_to_payload` stored; also from rows queued by an older version."""
     buttons = tuple(
         tuple(Button(str(label), str(data)) for label, data in row) for row in payload["buttons"]
     )
     meta = payload.get("attachment")
     attachment = Attachment(meta["filename"], meta["media_type"], content or b"") if meta else None
     shows = payload.get("shows")
-    poll = payload.get("poll")
+    old = _old_extra(payload.get("extra") or {})
     return Reply(
         text=payload["text"],
         buttons=buttons,
@@ -138,14 +140,59 @@ def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
         document=attachment if meta and meta["kind"] == "document" else None,
         shows=(str(shows[0]), int(shows[1])) if shows else None,
         private=bool(payload.get("private")),
-        poll=PollSpec(
-            int(poll["poll_id"]),
-            str(poll["question"]),
-            tuple(poll["options"]),
-            bool(poll["anonymous"]),
-            bool(poll.get("closed")),
-        )
-        if poll
-        else None,
-        extra={str(k): str(v) for k, v in payload.get("extra", {}).items()},
+        poll=_poll(payload.get("poll"), old.poll_ref),
+        refresh=_refresh(payload.get("refresh")) or old.refresh,
+        items=_items(payload.get("items")) or old.items,
     )
+
+
+def _poll(poll: dict[str, Any] | None, old_ref: str) -> PollSpec | None:
+    if not poll:
+        return None
+    return PollSpec(
+        int(poll["poll_id"]),
+        str(poll["question"]),
+        tuple(poll["options"]),
+        bool(poll["anonymous"]),
+        bool(poll.get("closed")),
+        str(poll.get("poll_ref") or old_ref),
+    )
+
+
+def _refresh(refresh: dict[str, Any] | None) -> Refresh | None:
+    if not refresh:
+        return None
+    return Refresh(str(refresh["message_id"]), str(refresh["press_id"]), str(refresh["notice"]))
+
+
+def _items(items: dict[str, Any] | None) -> ShownItems | None:
+    if not items:
+        return None
+    return ShownItems(str(items["kind"]), tuple(int(item) for item in items["ids"]))
+
+
+@dataclass(frozen=True)
+class _Extra:
+    """What rows queued before the typed fields kept in `extra`, as strings by key."""
+
+    poll_ref: str = ""
+    refresh: Refresh | None = None
+    items: ShownItems | None = None
+
+
+def _old_extra(extra: dict[str, Any]) -> _Extra:
+    values = {str(key): str(value) for key, value in extra.items()}
+    refresh = None
+    if "edit" in values:
+        refresh = Refresh(values["edit"], values.get("press", ""), values.get("notice", ""))
+    return _Extra(values.get("poll_message_id", ""), refresh, _old_items(values))
+
+
+def _old_items(values: dict[str, str]) -> ShownItems | None:
+    kind, ids = values.get("item_kind"), values.get("item_ids")
+    if not kind or not ids:
+        return None
+    try:
+        return ShownItems(kind, tuple(int(part) for part in ids.split(",")))
+    except ValueError:  # a list the Matrix adapter ignored then, and still does
+        return None

@@ -20,12 +20,16 @@ from handlers.core.messages import (
     ButtonPress,
     Chat,
     ChatKind,
+    CommandLine,
     Incoming,
     IncomingText,
     PollAnswerEvent,
     PollTallyEvent,
+    Refresh,
     Reply,
     Sender,
+    command_line,
+    parse_command,
 )
 from handlers.core.outbox_replies import enqueue_replies
 from handlers.core.quick_polls import poll_for_ref, record_answer, record_tally
@@ -44,13 +48,9 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 Result = TypeVar("Result")
 
-COMMAND_PREFIXES = ("/", "!")
 COMMAND_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Concurrent writers (two presses at once, PostgreSQL serialisation) retry the event.
 ATTEMPTS = 3
-# Reply.extra keys of a re-rendered view (see `_refresh_view`): the platform message to
-# replace, the press it answers, and the pressed command's own answer as a short notice.
-EXTRA_EDIT, EXTRA_PRESS, EXTRA_NOTICE = "edit", "press", "notice"
 
 
 @dataclass(frozen=True)
@@ -67,22 +67,6 @@ class Handled:
     answers: tuple[tuple[int, Reply], ...] = ()
     more_queued: bool = False
     answers_claimed: bool = False
-
-
-@dataclass(frozen=True)
-class CommandLine:
-    name: str
-    arguments: str
-
-
-def parse_command(text: str) -> CommandLine | None:
-    """`/vote 2 5`, `!vote 2 5` or `/vote@bot 2 5` -> CommandLine("vote", "2 5")."""
-    stripped = text.strip()
-    if not stripped.startswith(COMMAND_PREFIXES):
-        return None
-    head, _, arguments = stripped[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
-    return CommandLine(name, arguments.strip())
 
 
 class Router:
@@ -219,15 +203,16 @@ class Router:
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
-        if isinstance(incoming, ButtonPress):
-            line = parse_command("/" + incoming.data)
-        else:
-            line = parse_command(incoming.text)
+        line = (  # a button's data is a command line without the prefix
+            command_line(incoming.data)
+            if isinstance(incoming, ButtonPress)
+            else parse_command(incoming.text)
+        )
         if line is not None:
-            self._run_command(ctx, line)
+            spec = self._run_command(ctx, line)
             self._handle_events(ctx)
-            if isinstance(incoming, ButtonPress):
-                self._refresh_view(ctx, incoming, line)
+            if isinstance(incoming, ButtonPress) and spec is not None:
+                self._refresh_view(ctx, incoming, spec)
         elif not ctx.in_group:
             # Free text in a group is people talking to each other: stay quiet there.
             self._continue_dialog(ctx, incoming.text if isinstance(incoming, IncomingText) else "")
@@ -239,21 +224,23 @@ class Router:
         if ctx.events:
             self.bus.handle(ctx.events, ctx.effects())
 
-    def _run_command(self, ctx: Context, line: CommandLine) -> None:
+    def _run_command(self, ctx: Context, line: CommandLine) -> CommandSpec | None:
+        """Run the command; its spec (None: there is no such command)."""
         spec = self._spec(line.name)
         if spec is None:
             ctx.reply("error.unknown_command", command=_shorten(line.name))
-            return
+            return None
         if spec.private and ctx.in_group:
             self._move_to_private(ctx, line)
-            return
+            return spec
         self._check_allowed(ctx, spec)
         try:
             arguments = spec.parse(line.arguments)
         except ArgumentError:
             ctx.reply("error.usage", usage=ctx.t(spec.usage_key))
-            return
+            return spec
         spec.func(ctx, **arguments)
+        return spec
 
     def _spec(self, name: str) -> CommandSpec | None:
         return self.registry.commands.get(name) if COMMAND_NAME.fullmatch(name) else None
@@ -288,16 +275,15 @@ class Router:
         event = ctx.uow.events.get(linked) if linked is not None else ctx.active_event()
         return template.format(code=event.code if event is not None else "")
 
-    def _refresh_view(self, ctx: Context, press: ButtonPress, line: CommandLine) -> None:
+    def _refresh_view(self, ctx: Context, press: ButtonPress, spec: CommandSpec) -> None:
         """A press on a view (the ballot) answers by re-rendering the pressed message.
 
-        The re-rendered view carries `extra` hints: platforms that can edit replace the
+        The re-rendered view carries a `Refresh`: platforms that can edit replace the
         pressed message and may show the notice briefly (Telegram: a toast); others send
         it as a new message, whose text starts with the notice.
         """
-        spec = self._spec(line.name)
         own = [reply for reply in ctx.replies if reply.to_person is None]
-        if spec is None or spec.refreshes is None or not press.message_id or ctx.in_group:
+        if spec.refreshes is None or not press.message_id or ctx.in_group:
             return
         if any(reply.buttons or reply.image or reply.document or reply.poll for reply in own):
             return
@@ -313,11 +299,10 @@ class Router:
         if len(view.replies) != 1:
             return
         notice = "\n".join(reply.text for reply in own)
-        hints = {EXTRA_EDIT: press.message_id, EXTRA_PRESS: press.external_id, EXTRA_NOTICE: notice}
         refreshed = replace(
             view.replies[0],
             text=f"{notice}\n\n{view.replies[0].text}" if notice else view.replies[0].text,
-            extra={**view.replies[0].extra, **hints},
+            refresh=Refresh(press.message_id, press.external_id, notice),
         )
         others = [reply for reply in ctx.replies if reply.to_person is not None]
         ctx.replies[:] = [*others, refreshed]

@@ -5,6 +5,7 @@
   domain uses) imports no domain folder, and the BarCamp's folders do not import the
   council's (nor the council's the BarCamp's).
 - No two modules share a name, so a name says what a module holds.
+- Adapters read replies through the neutral model, never through the router.
 """
 
 from __future__ import annotations
@@ -94,6 +95,22 @@ def test_the_core_imports_no_domain_and_domains_import_each_other_not() -> None:
         if bad:
             offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
+
+
+def test_adapters_speak_the_neutral_model_not_the_router() -> None:
+    """What an adapter reads off a reply is a typed field of `handlers/core/messages.py`;
+    the router's workings are no adapter's business."""
+    adapters = [
+        *python_files("bot/telegram", "bot/matrix"),
+        ROOT / "bot" / "console.py",
+        ROOT / "bot" / "outbox.py",
+    ]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in adapters
+        if any(name.startswith("handlers.core.router") for name in imported_modules(path))
+    ]
+    assert offenders == []
 
 
 def test_no_two_modules_share_a_name() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.barcamp.registration import command
 from handlers.core.context import Context
-from handlers.core.messages import Button, Reply
+from handlers.core.messages import Button, Reply, ShownItems
 from storage.barcamp.camp_tables import CampSettings, Proposal, ProposalStatus
 from storage.core.shared_tables import Event
 
@@ -32,18 +32,18 @@ def sessions(ctx: Context) -> None:
         Reply(
             "\n".join(lines),
             buttons=buttons if voting else (),
-            extra=proposal_items(approved) if voting else {},
+            items=proposal_items(approved) if voting else None,
         )
     )
 
 
-def proposal_items(proposals: list[Proposal]) -> dict[str, str]:
+def proposal_items(proposals: list[Proposal]) -> ShownItems:
     """Marks lines 2… of the list as showing these proposals, in order.
 
     A platform without buttons may post each line as a message of its own, so that a
     reaction on it can vote (Matrix: a 👍 in the direct chat).
     """
-    return {"item_kind": "proposal", "item_ids": ",".join(str(p.id) for p in proposals)}
+    return ShownItems("proposal", tuple(p.id for p in proposals if p.id is not None))
 
 
 def counts_visible(camp: CampSettings) -> bool:

@@ -58,10 +58,10 @@ def closepoll(ctx: Context, number: int) -> None:
         for text, count in results(ctx.uow, number)
     ]
     summary = "\n".join(lines)
-    closing = PollSpec(number, found.question, (), closed=True)
     for ref in _posted_in(ctx, number):
         chat = Chat(ref.platform, ref.chat_id, ChatKind.GROUP)
-        reply = Reply(summary, poll=closing, extra={"poll_message_id": ref.message_id})
+        closing = PollSpec(number, found.question, (), closed=True, poll_ref=ref.message_id)
+        reply = Reply(summary, poll=closing)
         enqueue_replies(ctx.uow, chat, [reply], ctx.now())
     ctx.reply_text(summary)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -12,14 +14,25 @@ from sqlmodel import select
 from bot.adapter import RetryAfter, Unreachable
 from bot.bootstrap import App
 from bot.outbox import MAX_ATTEMPTS, OutboxSender
-from handlers.core.messages import Chat, IncomingText, Reply, Sender
+from handlers.core.messages import (
+    Button,
+    Chat,
+    IncomingText,
+    PollSpec,
+    Refresh,
+    Reply,
+    Sender,
+    ShownItems,
+)
 from handlers.core.outbox_replies import enqueue_for_person, enqueue_replies
 from schedules.core.clock import ManualClock
+from storage.core.inbox_outbox import NewMessage
 from storage.core.shared_tables import DeliveryStatus, Identity, MessageRef, OutboxMessage
 from storage.uow import UnitOfWork
 from tests.support.chat import FakeAdapter
 
 MakeApp = Callable[[str], App]
+JSON = dict[str, Any]
 
 
 class ScriptedAdapter(FakeAdapter):
@@ -235,3 +248,63 @@ def test_answers_claimed_when_queued_are_stored_as_being_sent(
         (message_id, DeliveryStatus.SENDING, 1) for message_id, _ in handled.answers
     ]
     assert [row.payload["text"] for row in stored] == [reply.text for _, reply in handled.answers]
+
+
+TYPED = Reply(
+    "1. A\n2. B",
+    buttons=((Button("☐ 1 · A", "vote 1"),), (Button("✅ 2 · B", "vote 2"),)),
+    refresh=Refresh("41", "update:7", "✅ Stimme für 2"),
+    items=ShownItems("proposal", (11, 12)),
+)
+CLOSING = Reply("Ergebnis", poll=PollSpec(3, "Pizza?", (), closed=True, poll_ref="5012"))
+
+
+@pytest.mark.parametrize("reply", [TYPED, CLOSING, Reply("Hallo")])
+async def test_a_queued_reply_is_delivered_with_its_typed_hints(app: App, reply: Reply) -> None:
+    adapter = ScriptedAdapter()
+    sender = OutboxSender(app.uow_factory, {"fake": adapter}, app.clock)
+    with UnitOfWork(app.engine) as uow:
+        enqueue_replies(uow, Chat("fake", "dm-ana"), [reply], app.clock.now())
+    await sender.flush()
+    assert adapter.sent["dm-ana"] == [reply]
+
+
+def old_row(text: str, extra: dict[str, str], poll: JSON | None = None) -> JSON:
+    """A row as the version before the typed hints queued it: the hints in "extra"."""
+    buttons = [[["☐ 1 · A", "vote 1"]], [["✅ 2 · B", "vote 2"]]] if "item_ids" in extra else []
+    return {
+        "text": text,
+        "buttons": buttons,
+        "shows": None,
+        "private": False,
+        "extra": extra,
+        "poll": poll,
+    }
+
+
+OLD_BALLOT = {
+    "edit": "41",
+    "press": "update:7",
+    "notice": "✅ Stimme für 2",
+    "item_kind": "proposal",
+    "item_ids": "11,12",
+}
+OLD_POLL = {"poll_id": 3, "question": "Pizza?", "options": [], "anonymous": True, "closed": True}
+OLD_ROWS = [
+    (old_row(TYPED.text, OLD_BALLOT), TYPED),
+    (old_row(TYPED.text, OLD_BALLOT | {"item_ids": "11,x"}), replace(TYPED, items=None)),
+    (old_row("Ergebnis", {"poll_message_id": "5012"}, OLD_POLL), CLOSING),
+    (old_row("Hallo", {}), Reply("Hallo")),
+]
+
+
+@pytest.mark.parametrize(("payload", "expected"), OLD_ROWS)
+async def test_a_row_queued_before_the_typed_hints_is_delivered_with_them(
+    app: App, payload: JSON, expected: Reply
+) -> None:
+    """An upgraded bot may find pending outbox rows that the version before queued."""
+    with UnitOfWork(app.engine) as uow:
+        uow.outbox.add(NewMessage("fake", payload, app.clock.now(), chat_id="dm-ana"))
+    adapter = ScriptedAdapter()
+    await OutboxSender(app.uow_factory, {"fake": adapter}, app.clock).flush()
+    assert adapter.sent["dm-ana"] == [expected]

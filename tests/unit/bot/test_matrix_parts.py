@@ -24,7 +24,15 @@ from bot.matrix.sending import RoomPacer, transaction_id
 from bot.matrix.store import MatrixStore
 from bot.settings import Settings
 from handlers.core.i18n import LANGUAGES, catalogues
-from handlers.core.messages import Button, ChatKind, Incoming, IncomingText, PollSpec, Reply
+from handlers.core.messages import (
+    Button,
+    ChatKind,
+    Incoming,
+    IncomingText,
+    PollSpec,
+    Reply,
+    ShownItems,
+)
 from handlers.core.registry import registry
 from tests.support.chat import Person
 from tests.unit.core.test_flow import create_camp
@@ -73,7 +81,7 @@ def sessions_reply() -> Reply:
     text = (
         "Vorschläge – tippe auf einen Knopf oder schreib /vote N:\n1. A\n2. B ✅\nDu hast 1 von 5."
     )
-    return Reply(text, buttons=buttons, extra={"item_kind": "proposal", "item_ids": "11,12"})
+    return Reply(text, buttons=buttons, items=ShownItems("proposal", (11, 12)))
 
 
 def test_a_proposal_list_is_one_message_per_proposal_in_a_direct_chat() -> None:
@@ -97,7 +105,7 @@ def test_a_proposal_list_is_one_message_with_commands_in_a_room() -> None:
 
 
 def test_item_ids_that_do_not_fit_the_text_are_ignored() -> None:
-    reply = Reply("Nur eine Zeile", extra={"item_kind": "proposal", "item_ids": "1,2,3"})
+    reply = Reply("Nur eine Zeile", items=ShownItems("proposal", (1, 2, 3)))
     (part,) = renderer().text_parts(reply, direct=True)
     assert part.content["body"] == "Nur eine Zeile"
 
@@ -108,9 +116,9 @@ async def test_sessions_marks_its_proposal_lines(people: MakePerson) -> None:
     await orga.says("/propose Skatepark am See")
     await orga.says("/propose WLAN im Park")
     (listing,) = await orga.says("/sessions")
-    assert listing.extra["item_kind"] == "proposal"
-    ids = listing.extra["item_ids"].split(",")
-    assert len(ids) == 2
+    assert listing.items is not None
+    assert listing.items.kind == "proposal"
+    assert len(listing.items.ids) == 2
     assert listing.text.split("\n")[1:3] == [
         "1. Skatepark am See (0 Stimmen)",
         "2. WLAN im Park (0 Stimmen)",

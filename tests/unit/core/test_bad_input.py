@@ -11,6 +11,7 @@ from sqlalchemy import Engine, MetaData, select
 
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
+from handlers.core.messages import command_line, parse_command
 from handlers.core.registry import registry
 from tests.support.chat import Person
 from tests.unit.core.test_flow import create_camp
@@ -245,3 +246,9 @@ async def test_any_text_is_answered_and_never_crashes(
         replies = await ana.says(line)
         internal = catalogues().text("de", "error.internal")
         assert all(internal not in reply.text for reply in replies)
+
+
+@given(data=st.text(max_size=80))
+def test_button_data_reads_as_the_same_command_typed(data: str) -> None:
+    """A press is read as its data, without turning it into typed text first."""
+    assert command_line(data) == parse_command("/" + data)

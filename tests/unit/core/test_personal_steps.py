@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.core.i18n import catalogues
-from handlers.core.messages import ButtonPress, Chat, ChatKind, IncomingText
+from handlers.core.messages import ButtonPress, Chat, ChatKind, IncomingText, Refresh
 from handlers.core.registry import registry
-from handlers.core.router import EXTRA_EDIT, EXTRA_NOTICE, EXTRA_PRESS
 from tests.support.chat import PLATFORM, FakeAdapter
 from tests.support.chat import Person as ChatPerson
 from tests.unit.core.test_flow import create_camp
@@ -57,7 +56,6 @@ async def test_a_press_on_the_ballot_answers_with_the_ballot(people: MakePerson)
         + "\n"
         + t("vote.budget", used=1, budget=5)
     )
-    hints = {key: refreshed.extra.get(key) for key in (EXTRA_EDIT, EXTRA_PRESS, EXTRA_NOTICE)}
-    assert hints == {EXTRA_EDIT: "m42", EXTRA_PRESS: "e1", EXTRA_NOTICE: notice}
+    assert refreshed.refresh == Refresh(message_id="m42", press_id="e1", notice=notice)
     assert refreshed.text.startswith(notice + "\n\n")
     assert next(b.label for row in refreshed.buttons for b in row).startswith("✅")
