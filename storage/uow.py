@@ -12,7 +12,9 @@ from storage.barcamp.proposals import Proposals, Votes
 from storage.barcamp.session_grid import Grid
 from storage.core.inbox_outbox import Channels, Inbox, Outbox
 from storage.core.memberships import Events
+from storage.core.message_refs import MessageRefs
 from storage.core.people import Dialogs, People
+from storage.core.poll_answers import Polls
 from storage.core.timed_items import TimedItems
 from storage.db import READ_ONLY, write_lock
 
@@ -33,6 +35,8 @@ class UnitOfWork:
     inbox: Inbox
     outbox: Outbox
     channels: Channels
+    message_refs: MessageRefs
+    polls: Polls
     grid: Grid
     timed_items: TimedItems
 
@@ -60,6 +64,8 @@ class UnitOfWork:
         self.inbox = Inbox(self.session)
         self.outbox = Outbox(self.session)
         self.channels = Channels(self.session)
+        self.message_refs = MessageRefs(self.session)
+        self.polls = Polls(self.session)
         self.grid = Grid(self.session)
         self.timed_items = TimedItems(self.session)
         return self
