@@ -73,7 +73,6 @@ def close_voting(
     """Close the voting (by hand or at the deadline) and tell every member."""
     assert event.id is not None
     event.voting_open = False
-    uow.session.add(event)
     uow.timed_items.cancel(event.id, VOTING_DEADLINE_KEY)
     uow.timed_items.cancel(event.id, VOTE_REMINDER_KEY)
     if tell:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlmodel import select
 
 from handlers.core.config import CoreConfig
 from handlers.core.context import Context, Refusal
@@ -30,7 +29,6 @@ from handlers.core.quick_polls import poll_for_ref, record_answer, record_tally
 from handlers.core.registry import ArgumentError, CommandSpec, Registry
 from handlers.core.validation import Explained, clean_text
 from schedules.core.clock import Clock
-from storage.core.shared_tables import LinkedChat
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -260,11 +258,7 @@ class Router:
         template = self.config.join_links.get(ctx.chat.platform)
         if template is None:
             return ""
-        linked = ctx.uow.session.exec(
-            select(LinkedChat.event_id).where(
-                LinkedChat.platform == ctx.chat.platform, LinkedChat.chat_id == ctx.chat.chat_id
-            )
-        ).first()
+        linked = ctx.uow.channels.event_of_chat(ctx.chat.platform, ctx.chat.chat_id)
         event = ctx.uow.events.get(linked) if linked is not None else ctx.active_event()
         return template.format(code=event.code if event is not None else "")
 

@@ -30,10 +30,8 @@ def merge(ctx: Context, number: int, into: int) -> None:
     for earlier in ctx.uow.proposals.in_event(event_id, ProposalStatus.MERGED):
         if earlier.merged_into_id == source.id:
             earlier.merged_into_id = target.id
-            ctx.uow.session.add(earlier)
     ctx.uow.grid.remove(source.id)
     source.status, source.merged_into_id = ProposalStatus.MERGED, target.id
-    ctx.uow.session.add(source)
     ctx.reply("merge.done", number=number, into=into, title=target.title)
     values = {"title": source.title, "number": into, "target": target.title}
     for person_id, key in (
@@ -79,4 +77,3 @@ def _move_votes(ctx: Context, event_id: int, source: Proposal, target: Proposal)
             ctx.uow.votes.add(target.id, person_id, ctx.now())
     target.anonymous_votes += source.anonymous_votes
     source.anonymous_votes = 0
-    ctx.uow.session.add(target)

@@ -35,7 +35,6 @@ def queue(ctx: Context) -> None:
 def approve(ctx: Context, number: int) -> None:
     proposal = _waiting(ctx, number)
     proposal.status = ProposalStatus.APPROVED
-    ctx.uow.session.add(proposal)
     ctx.reply("approve.done", number=number, title=proposal.title)
     if proposal.proposer_id is not None and proposal.proposer_id != ctx.person_id:
         ctx.notify(proposal.proposer_id, "approve.notice", number=number, title=proposal.title)
@@ -46,7 +45,6 @@ def reject(ctx: Context, number: int, reason: Text | None) -> None:
     proposal = _waiting(ctx, number)
     why = plain(clean_text(reason or ""))[:REASON_MAX]
     proposal.status = ProposalStatus.REJECTED
-    ctx.uow.session.add(proposal)
     ctx.reply("reject.done", number=number, title=proposal.title)
     if proposal.proposer_id is not None and proposal.proposer_id != ctx.person_id:
         key = "reject.notice_reason" if why else "reject.notice"

@@ -27,7 +27,7 @@ def move(ctx: Context, number: int, slot: str, room: Text) -> None:
     state = grid_state(ctx.uow, event.id)
     occupant = next((pid for pid, cell in state.cells.items() if cell == target), session_id)
     if occupant != session_id and occupant in state.pinned:
-        other = ctx.uow.session.get(Proposal, occupant)
+        other = ctx.uow.proposals.get(occupant)
         assert other is not None
         raise Refusal("move.place_pinned", number=other.number)
     try:
@@ -55,7 +55,6 @@ def pin(ctx: Context, number: int) -> None:
     if assignment is None:
         raise Refusal("pin.not_placed", number=number)
     assignment.pinned = not assignment.pinned
-    ctx.uow.session.add(assignment)
     ctx.reply("pin.pinned" if assignment.pinned else "pin.unpinned", number=number)
 
 

@@ -46,7 +46,6 @@ def publish(ctx: Context) -> None:
     if event.voting_open:
         raise Refusal("publish.voting_open")
     event.agenda_published_at = ctx.now()
-    ctx.uow.session.add(event)
     schedule_reminders(ctx.uow, event, ctx.now())
     people = tell_members(
         ctx.uow, event.id, "publish.notice", ctx.now(), ctx.catalogues, ctx.config, name=event.name

@@ -51,7 +51,6 @@ def _change(ctx: Context, event: Event, name: Name, value: str) -> None:
         else:
             event.vote_reminder_minutes = number
             _move_vote_reminder(ctx, event)
-    ctx.uow.session.add(event)
 
 
 def _move_vote_reminder(ctx: Context, event: Event) -> None:

@@ -30,7 +30,6 @@ def voting(ctx: Context, state: Literal["open", "close"], when: Text | None) -> 
 def _open(ctx: Context, event: Event) -> None:
     assert event.id is not None
     event.voting_open = True
-    ctx.uow.session.add(event)
     tell_members(
         ctx.uow,
         event.id,
