@@ -183,7 +183,6 @@ def _set_up_camp(app: App, organiser: DemoPerson, sessions: int, code: str) -> i
         if event is None or event.id is None:
             raise RuntimeError("/newcamp did not create the demo camp")
         event.code = code
-        uow.session.add(event)
         return event.id
 
 
