@@ -1,4 +1,9 @@
-"""Builds everything from settings: store, migrations, router, adapters."""
+"""Builds everything from settings: store, migrations, router; the adapters get the store
+and the clock from here (see `bot.runtime.build_adapters`).
+
+The only place that makes engines, clocks and units of work: the rest of the bot gets
+them from the `App`.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +47,15 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
     clock = clock or SystemClock()
     router = Router(registry, uow_factory, clock, config)
     return App(settings, engine, uow_factory, router, clock)
+
+
+def upgrade_store(settings: Settings) -> None:
+    """Apply all migrations to the configured store, and nothing else."""
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _join_links(settings: Settings) -> dict[str, str]:

@@ -31,7 +31,6 @@ from handlers.core.i18n import Catalogues
 from handlers.core.join_codes import CODE_ALPHABET, CODE_LENGTH
 from handlers.core.messages import ButtonPress, Chat, IncomingText, Reply, Sender
 from schedules.core.clock import ManualClock
-from storage.uow import UnitOfWork
 
 PLATFORM = "demo"
 # The demo happens some weeks before its camp day; both are fixed for reproducible files.
@@ -161,7 +160,7 @@ def _simulate(
     with planner_budget(PLAN_SECONDS, PLAN_WORKERS):
         for command in ("/voting close", "/plan", "/publish"):
             organiser.says(command)
-    with UnitOfWork(app.engine) as uow:
+    with app.uow_factory() as uow:
         agenda = build_agenda(uow, event_id, app.settings.default_language)
     if not agenda.published:
         raise RuntimeError("the demo's /plan or /publish was refused")
@@ -176,7 +175,7 @@ def _set_up_camp(app: App, organiser: DemoPerson, sessions: int, code: str) -> i
     rooms, slots = _grid_answers(sessions)
     for answer in ("/newcamp", CAMP_NAME, CAMP_DAY.isoformat(), CAMP_PLACE, rooms, slots):
         organiser.says(answer)
-    with UnitOfWork(app.engine) as uow:
+    with app.uow_factory() as uow:
         person = uow.people.by_identity(PLATFORM, organiser.sender.user_id)
         event_id = person.active_event_id if person else None
         event = uow.events.get(event_id) if event_id else None
@@ -239,7 +238,7 @@ def _vote(person: DemoPerson, sessions: int, rng: random.Random) -> None:
 
 def _write_exports(app: App, code: str, out: Path, texts: Catalogues) -> tuple[Path, ...]:
     language = app.settings.default_language
-    with UnitOfWork(app.engine) as uow:
+    with app.uow_factory() as uow:
         attachments = [
             export_event(uow, code, format_name, texts, language, app.clock.now)
             for format_name in FORMATS
