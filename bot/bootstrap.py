@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 import handlers.barcamp.commands
 import handlers.core.commands  # noqa: F401  (registers the shared commands)
 from bot.settings import Settings
+from handlers.barcamp.camp_config import CampConfig
 from handlers.core.config import CoreConfig
 from handlers.core.registry import registry
 from handlers.core.router import Router
@@ -44,8 +45,9 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
         join_links=_join_links(settings),
         grace=timedelta(minutes=settings.schedule_grace_minutes),
     )
+    camp = CampConfig(plan_seconds=settings.plan_seconds, plan_workers=settings.plan_workers)
     clock = clock or SystemClock()
-    router = Router(registry, uow_factory, clock, config)
+    router = Router(registry, uow_factory, clock, config, domain_configs=[camp])
     return App(settings, engine, uow_factory, router, clock)
 
 

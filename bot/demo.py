@@ -16,15 +16,13 @@ from __future__ import annotations
 import math
 import random
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.bootstrap import App, bootstrap
 from bot.settings import Settings
-from handlers.barcamp import grid_planning as planning
 from handlers.barcamp.agenda_files import FORMATS, export_event
 from handlers.barcamp.agenda_loader import build_agenda
 from handlers.core.i18n import Catalogues
@@ -137,8 +135,14 @@ def run_demo(settings: Settings, out: Path, size: DemoSize, texts: Catalogues) -
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(size.seed)
     with tempfile.TemporaryDirectory(prefix="barcamp-demo-") as folder:
-        store = settings.model_copy(update={"database_url": f"sqlite:///{folder}/demo.sqlite3"})
-        app = bootstrap(store, clock=ManualClock(DEMO_NOW))
+        demo_settings = settings.model_copy(
+            update={
+                "database_url": f"sqlite:///{folder}/demo.sqlite3",
+                "plan_seconds": PLAN_SECONDS,
+                "plan_workers": PLAN_WORKERS,
+            }
+        )
+        app = bootstrap(demo_settings, clock=ManualClock(DEMO_NOW))
         try:
             return _simulate(app, out, size, rng, texts)
         finally:
@@ -157,9 +161,8 @@ def _simulate(
     _propose(organiser, participants, size.sessions, rng)
     for person in participants:
         _vote(person, size.sessions, rng)
-    with planner_budget(PLAN_SECONDS, PLAN_WORKERS):
-        for command in ("/voting close", "/plan", "/publish"):
-            organiser.says(command)
+    for command in ("/voting close", "/plan", "/publish"):
+        organiser.says(command)
     with app.uow_factory() as uow:
         agenda = build_agenda(uow, event_id, app.settings.default_language)
     if not agenda.published:
@@ -246,14 +249,3 @@ def _write_exports(app: App, code: str, out: Path, texts: Catalogues) -> tuple[P
     for attachment in attachments:
         (out / attachment.filename).write_bytes(attachment.content)
     return tuple(out / attachment.filename for attachment in attachments)
-
-
-@contextmanager
-def planner_budget(seconds: float, workers: int) -> Iterator[None]:
-    """Plan with this budget while inside; the chat's `/plan` reads it from `planning`."""
-    saved = planning.PLAN_SECONDS, planning.PLAN_WORKERS
-    planning.PLAN_SECONDS, planning.PLAN_WORKERS = seconds, workers
-    try:
-        yield
-    finally:
-        planning.PLAN_SECONDS, planning.PLAN_WORKERS = saved

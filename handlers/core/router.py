@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -83,12 +83,15 @@ class Router:
         clock: Clock,
         config: CoreConfig | None = None,
         texts: Catalogues | None = None,
+        domain_configs: Iterable[object] = (),
     ) -> None:
         self.registry = registry
         self.uow_factory = uow_factory
         self.clock = clock
         self.config = config or CoreConfig()
         self.catalogues = texts or catalogues()
+        # Each domain's settings by their type, for `Context.domain_config`.
+        self.domain_configs: dict[type, object] = {type(c): c for c in domain_configs}
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one event; never raises, always answers what a person typed."""
@@ -202,6 +205,7 @@ class Router:
             clock=self.clock,
             config=self.config,
             catalogues=self.catalogues,
+            domain_configs=self.domain_configs,
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:

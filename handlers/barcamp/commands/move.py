@@ -8,6 +8,7 @@ affected hears of it.
 from __future__ import annotations
 
 from handlers.barcamp.agenda_chat_text import place_text
+from handlers.barcamp.camp_config import CampConfig
 from handlers.barcamp.commands.plan import published, report_changes
 from handlers.barcamp.commands.vote import approved_proposal
 from handlers.barcamp.grid_planning import grid_state, replan
@@ -30,9 +31,10 @@ def move(ctx: Context, number: int, slot: str, room: Text) -> None:
         other = ctx.uow.proposals.get(occupant)
         assert other is not None
         raise Refusal("move.place_pinned", number=other.number)
+    budget = ctx.domain_config(CampConfig)
     try:
         replanned = replan(
-            ctx.uow, event.id, pins=state.pins() | {session_id: target}, keep=state.cells
+            ctx.uow, event.id, budget, pins=state.pins() | {session_id: target}, keep=state.cells
         )
     except InstanceError:
         raise Refusal("move.conflict") from None

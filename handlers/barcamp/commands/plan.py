@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from handlers.barcamp.agenda_chat_text import chunks, grid_lines, place_text
 from handlers.barcamp.agenda_loader import build_agenda, interested_people
+from handlers.barcamp.camp_config import CampConfig
 from handlers.barcamp.grid_planning import Replanned, grid_state, replan
 from handlers.barcamp.reminders import schedule_reminders
 from handlers.core.context import Context, Refusal
@@ -27,8 +28,9 @@ def plan_(ctx: Context) -> None:
     state = grid_state(ctx.uow, event.id)
     # Once published, people know where to go: change as little as possible.
     keep = state.cells if published(event) else None
+    budget = ctx.domain_config(CampConfig)
     try:
-        replanned = replan(ctx.uow, event.id, pins=state.pins(), keep=keep)
+        replanned = replan(ctx.uow, event.id, budget, pins=state.pins(), keep=keep)
     except InstanceError:
         raise Refusal("plan.conflict") from None
     agenda = report_changes(ctx, event, replanned)
