@@ -1,4 +1,9 @@
-"""Builds everything from settings: store, migrations, router, adapters."""
+"""Builds everything from settings: store, migrations, router; the adapters get the store
+and the clock from here (see `bot.runtime.build_adapters`).
+
+The only place that makes engines, clocks and units of work: the rest of the bot gets
+them from the `App`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from sqlalchemy import Engine
 import handlers.barcamp.commands
 import handlers.core.commands  # noqa: F401  (registers the shared commands)
 from bot.settings import Settings
+from handlers.barcamp.camp_config import CampConfig
 from handlers.core.config import CoreConfig
 from handlers.core.registry import registry
 from handlers.core.router import Router
@@ -39,9 +45,19 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
         join_links=_join_links(settings),
         grace=timedelta(minutes=settings.schedule_grace_minutes),
     )
+    camp = CampConfig(plan_seconds=settings.plan_seconds, plan_workers=settings.plan_workers)
     clock = clock or SystemClock()
-    router = Router(registry, uow_factory, clock, config)
+    router = Router(registry, uow_factory, clock, config, domain_configs=[camp])
     return App(settings, engine, uow_factory, router, clock)
+
+
+def upgrade_store(settings: Settings) -> None:
+    """Apply all migrations to the configured store, and nothing else."""
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _join_links(settings: Settings) -> dict[str, str]:

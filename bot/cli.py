@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from bot.bootstrap import bootstrap
+from bot.bootstrap import bootstrap, upgrade_store
 from bot.demo import MAX_SESSIONS, DemoSize, run_demo
 from bot.runtime import build_adapters, build_services, freeze_startup_heap, run_bot
 from bot.settings import Settings, SettingsError, load_settings
@@ -26,8 +26,6 @@ from handlers.core.i18n import catalogues
 from handlers.core.validation import InputError, calendar_date, event_name, event_place
 from schedules.barcamp.planner import InstanceError
 from schedules.barcamp.planner.io import plan_file
-from storage.db import make_engine
-from storage.migrate import upgrade
 from storage.uow import UnitOfWork
 
 app = typer.Typer(help="A messenger bot for Jugend-BarCamps and youth councils.")
@@ -68,12 +66,12 @@ def run() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # httpx logs every request with its URL, and Telegram's URLs carry the bot's token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    application = bootstrap(settings)
     try:
-        adapters = build_adapters(settings)
+        adapters = build_adapters(application)
     except ImportError as error:  # a platform package that is not installed
         typer.echo(f"Cannot start an adapter: {error}", err=True)
         raise typer.Exit(2) from None
-    application = bootstrap(settings)
     services = build_services(settings)
     freeze_startup_heap()
     if not asyncio.run(run_bot(application, adapters, services)):
@@ -84,7 +82,7 @@ def run() -> None:
 def db_upgrade() -> None:
     """Apply all migrations to the configured database."""
     settings = _settings()
-    upgrade(make_engine(settings.database_url))
+    upgrade_store(settings)
     typer.echo("Database is up to date.")
 
 
@@ -121,7 +119,7 @@ def export_command(
     with _friendly_errors(settings):
         check_format(format_name)
         application = bootstrap(settings)
-        with UnitOfWork(application.engine) as uow:
+        with application.uow_factory() as uow:
             export = export_event(
                 uow, code, format_name, catalogues(), language, application.clock.now
             )
@@ -200,7 +198,7 @@ def _create(raw: dict[str, Any], organisers: list[str]) -> None:
     with _friendly_errors(settings):
         camp = _camp_input(raw, settings.timezone)
         application = bootstrap(settings)
-        with UnitOfWork(application.engine) as uow:
+        with application.uow_factory() as uow:
             organiser_ids = [_person_for(uow, handle) for handle in organisers]
             event = create_camp(uow, camp, organiser_ids, datetime.now(UTC))
             name, code = event.name, event.code

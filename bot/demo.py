@@ -16,22 +16,19 @@ from __future__ import annotations
 import math
 import random
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.bootstrap import App, bootstrap
 from bot.settings import Settings
-from handlers.barcamp import grid_planning as planning
 from handlers.barcamp.agenda_files import FORMATS, export_event
 from handlers.barcamp.agenda_loader import build_agenda
 from handlers.core.i18n import Catalogues
 from handlers.core.join_codes import CODE_ALPHABET, CODE_LENGTH
 from handlers.core.messages import ButtonPress, Chat, IncomingText, Reply, Sender
 from schedules.core.clock import ManualClock
-from storage.uow import UnitOfWork
 
 PLATFORM = "demo"
 # The demo happens some weeks before its camp day; both are fixed for reproducible files.
@@ -138,8 +135,14 @@ def run_demo(settings: Settings, out: Path, size: DemoSize, texts: Catalogues) -
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(size.seed)
     with tempfile.TemporaryDirectory(prefix="barcamp-demo-") as folder:
-        store = settings.model_copy(update={"database_url": f"sqlite:///{folder}/demo.sqlite3"})
-        app = bootstrap(store, clock=ManualClock(DEMO_NOW))
+        demo_settings = settings.model_copy(
+            update={
+                "database_url": f"sqlite:///{folder}/demo.sqlite3",
+                "plan_seconds": PLAN_SECONDS,
+                "plan_workers": PLAN_WORKERS,
+            }
+        )
+        app = bootstrap(demo_settings, clock=ManualClock(DEMO_NOW))
         try:
             return _simulate(app, out, size, rng, texts)
         finally:
@@ -158,10 +161,9 @@ def _simulate(
     _propose(organiser, participants, size.sessions, rng)
     for person in participants:
         _vote(person, size.sessions, rng)
-    with planner_budget(PLAN_SECONDS, PLAN_WORKERS):
-        for command in ("/voting close", "/plan", "/publish"):
-            organiser.says(command)
-    with UnitOfWork(app.engine) as uow:
+    for command in ("/voting close", "/plan", "/publish"):
+        organiser.says(command)
+    with app.uow_factory() as uow:
         agenda = build_agenda(uow, event_id, app.settings.default_language)
     if not agenda.published:
         raise RuntimeError("the demo's /plan or /publish was refused")
@@ -176,14 +178,13 @@ def _set_up_camp(app: App, organiser: DemoPerson, sessions: int, code: str) -> i
     rooms, slots = _grid_answers(sessions)
     for answer in ("/newcamp", CAMP_NAME, CAMP_DAY.isoformat(), CAMP_PLACE, rooms, slots):
         organiser.says(answer)
-    with UnitOfWork(app.engine) as uow:
+    with app.uow_factory() as uow:
         person = uow.people.by_identity(PLATFORM, organiser.sender.user_id)
         event_id = person.active_event_id if person else None
         event = uow.events.get(event_id) if event_id else None
         if event is None or event.id is None:
             raise RuntimeError("/newcamp did not create the demo camp")
         event.code = code
-        uow.session.add(event)
         return event.id
 
 
@@ -240,7 +241,7 @@ def _vote(person: DemoPerson, sessions: int, rng: random.Random) -> None:
 
 def _write_exports(app: App, code: str, out: Path, texts: Catalogues) -> tuple[Path, ...]:
     language = app.settings.default_language
-    with UnitOfWork(app.engine) as uow:
+    with app.uow_factory() as uow:
         attachments = [
             export_event(uow, code, format_name, texts, language, app.clock.now)
             for format_name in FORMATS
@@ -248,14 +249,3 @@ def _write_exports(app: App, code: str, out: Path, texts: Catalogues) -> tuple[P
     for attachment in attachments:
         (out / attachment.filename).write_bytes(attachment.content)
     return tuple(out / attachment.filename for attachment in attachments)
-
-
-@contextmanager
-def planner_budget(seconds: float, workers: int) -> Iterator[None]:
-    """Plan with this budget while inside; the chat's `/plan` reads it from `planning`."""
-    saved = planning.PLAN_SECONDS, planning.PLAN_WORKERS
-    planning.PLAN_SECONDS, planning.PLAN_WORKERS = seconds, workers
-    try:
-        yield
-    finally:
-        planning.PLAN_SECONDS, planning.PLAN_WORKERS = saved

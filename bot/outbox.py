@@ -65,8 +65,7 @@ class OutboxSender:
             for platform, adapter in self.adapters.items():
                 for message in uow.outbox.interrupted(platform):
                     if adapter.idempotent_sends:
-                        message.status = DeliveryStatus.PENDING
-                        uow.session.add(message)
+                        uow.outbox.requeue(message)
                     else:
                         log.warning("not resending interrupted message %s", message.id)
                         uow.outbox.finish(
@@ -225,7 +224,7 @@ class OutboxSender:
             for item in sent:
                 if item.delivery.reply.shows and item.platform_message_id:
                     kind, object_id = item.delivery.reply.shows
-                    uow.session.add(
+                    uow.message_refs.add(
                         MessageRef(
                             platform=item.platform,
                             chat_id=item.chat_id,

@@ -30,17 +30,22 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
-def build_adapters(settings: Settings) -> dict[str, Adapter]:
-    """The adapters the settings turn on; the console when no platform is configured."""
+def build_adapters(app: App) -> dict[str, Adapter]:
+    """The adapters the settings turn on; the console when no platform is configured.
+
+    They reach the store through the app's units of work and tell time by its clock.
+    """
+    settings = app.settings
     adapters: dict[str, Adapter] = {}
     for platform, enabled in (
         ("telegram", settings.telegram_enabled),
         ("matrix", settings.matrix_enabled),
     ):
         if enabled:
-            # Each platform package offers `from_settings(settings) -> Adapter`.
+            # Each platform package offers `from_settings(settings, uow_factory, clock)`.
             package = importlib.import_module(f"bot.{platform}")
-            adapters[platform] = cast(Adapter, package.from_settings(settings))
+            adapter = package.from_settings(settings, app.uow_factory, app.clock)
+            adapters[platform] = cast(Adapter, adapter)
     if not adapters:
         adapters["console"] = ConsoleAdapter(
             settings.default_language, Path(settings.data_dir) / "console"

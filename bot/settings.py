@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from handlers.barcamp.camp_config import DEFAULT_PLAN_SECONDS, DEFAULT_PLAN_WORKERS
+
 DEFAULT_DATABASE_URL = "sqlite:///data/barcamp.sqlite3"
 
 
@@ -28,6 +30,10 @@ class Settings(BaseSettings):
     schedule_grace_minutes: int = Field(
         default=15, ge=0, le=1440, description="late reminders/announcements still go out"
     )
+    # The planner of /plan and /move; other commands wait meanwhile (it holds the store's
+    # write lock), so more seconds are a better grid for a large camp and a longer wait.
+    plan_seconds: float = Field(default=DEFAULT_PLAN_SECONDS, gt=0, le=600)
+    plan_workers: int = Field(default=DEFAULT_PLAN_WORKERS, ge=1, le=64)
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(default=None, description="self-hosted Bot API server")

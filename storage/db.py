@@ -62,8 +62,8 @@ def write_lock(engine: Engine) -> threading.RLock | None:
 
     SQLite has one writer at a time anyway; waiting for it in SQLite's busy handler
     means sleeping in steps of up to 100 ms, while this lock hands over at once. Every
-    engine on the same file shares it (the adapters open engines of their own).
-    PostgreSQL needs none.
+    engine on the same file shares it (tests and the CLI may open several). PostgreSQL
+    needs none.
     """
     url = engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":

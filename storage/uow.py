@@ -13,7 +13,9 @@ from storage.barcamp.proposals import Proposals, Votes
 from storage.barcamp.session_grid import Grid
 from storage.core.inbox_outbox import Channels, Inbox, Outbox
 from storage.core.memberships import Events
+from storage.core.message_refs import MessageRefs
 from storage.core.people import Dialogs, People
+from storage.core.poll_answers import Polls
 from storage.core.timed_items import TimedItems
 from storage.db import READ_ONLY, write_lock
 
@@ -23,9 +25,13 @@ class UnitOfWork:
 
     `read_only=True` is for looking only: on SQLite it neither waits for nor blocks
     writers (what it writes anyway is still committed, without the write lock's order).
+
+    Use cases and adapters reach the store only through the repositories on it; the ORM
+    session is the unit's own. Objects loaded through a repository are tracked: what is
+    changed on them is written when the unit commits (or before its next statement).
     """
 
-    session: Session
+    _session: Session
     people: People
     events: Events
     proposals: Proposals
@@ -34,6 +40,8 @@ class UnitOfWork:
     inbox: Inbox
     outbox: Outbox
     channels: Channels
+    message_refs: MessageRefs
+    polls: Polls
     grid: Grid
     timed_items: TimedItems
     camp_settings: CampSettingsRepository
@@ -47,24 +55,26 @@ class UnitOfWork:
         if self._lock is not None:
             self._lock.acquire()
         try:
-            self.session = Session(self._engine, expire_on_commit=False)
+            self._session = Session(self._engine, expire_on_commit=False)
             if self._read_only:
-                self.session.connection(execution_options={READ_ONLY: True})
+                self._session.connection(execution_options={READ_ONLY: True})
         except BaseException:
             if self._lock is not None:
                 self._lock.release()
             raise
-        self.people = People(self.session)
-        self.events = Events(self.session)
-        self.proposals = Proposals(self.session)
-        self.votes = Votes(self.session)
-        self.dialogs = Dialogs(self.session)
-        self.inbox = Inbox(self.session)
-        self.outbox = Outbox(self.session)
-        self.channels = Channels(self.session)
-        self.grid = Grid(self.session)
-        self.timed_items = TimedItems(self.session)
-        self.camp_settings = CampSettingsRepository(self.session)
+        self.people = People(self._session)
+        self.events = Events(self._session)
+        self.proposals = Proposals(self._session)
+        self.votes = Votes(self._session)
+        self.dialogs = Dialogs(self._session)
+        self.inbox = Inbox(self._session)
+        self.outbox = Outbox(self._session)
+        self.channels = Channels(self._session)
+        self.message_refs = MessageRefs(self._session)
+        self.polls = Polls(self._session)
+        self.grid = Grid(self._session)
+        self.timed_items = TimedItems(self._session)
+        self.camp_settings = CampSettingsRepository(self._session)
         return self
 
     def __exit__(
@@ -75,20 +85,20 @@ class UnitOfWork:
     ) -> None:
         try:
             if exc_type is None:
-                self.session.commit()
+                self._session.commit()
             else:
-                self.session.rollback()
+                self._session.rollback()
         finally:
-            self.session.close()
+            self._session.close()
             if self._lock is not None:
                 self._lock.release()
 
     def flush(self) -> None:
-        self.session.flush()
+        self._session.flush()
 
     def rollback(self) -> None:
         """Undo this unit's changes so far and go on in it (the repositories forget too)."""
-        self.session.rollback()
+        self._session.rollback()
         self.outbox.added = 0
         self.camp_settings.forget()
 

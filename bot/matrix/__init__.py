@@ -14,8 +14,8 @@ from pathlib import Path
 from bot.matrix.adapter import MatrixAdapter
 from bot.matrix.session import MatrixConfig
 from bot.settings import Settings
-from storage.db import make_engine
-from storage.uow import unit_of_work_factory
+from schedules.core.clock import Clock
+from storage.uow import UnitOfWorkFactory
 
 __all__ = ["MatrixAdapter", "MatrixConfig", "config_from", "from_settings"]
 
@@ -38,10 +38,11 @@ def config_from(settings: Settings) -> MatrixConfig:
     )
 
 
-def from_settings(settings: Settings) -> MatrixAdapter:
-    """The adapter with its own connection to the shared store (migrated by the runtime)."""
-    engine = make_engine(settings.database_url)
-    return MatrixAdapter(config_from(settings), unit_of_work_factory(engine))
+def from_settings(
+    settings: Settings, uow_factory: UnitOfWorkFactory, clock: Clock
+) -> MatrixAdapter:
+    """The adapter on the store and clock that bootstrap built (and migrated)."""
+    return MatrixAdapter(config_from(settings), uow_factory, clock)
 
 
 def _secret(value: object) -> str | None:

@@ -23,7 +23,7 @@ from bot.matrix.sync import SyncLoop, backoff
 from handlers.core.i18n import Catalogues, catalogues
 from handlers.core.messages import Attachment, Reply
 from handlers.core.registry import registry
-from schedules.core.clock import Clock, SystemClock
+from schedules.core.clock import Clock
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -45,13 +45,13 @@ class MatrixAdapter:
         self,
         config: MatrixConfig,
         uow_factory: UnitOfWorkFactory,
-        clock: Clock | None = None,
+        clock: Clock,
         texts: Catalogues | None = None,
         commands: Collection[str] | None = None,
     ) -> None:
         self.config = config
         self.texts = texts or catalogues()
-        self.store = MatrixStore(uow_factory, clock or SystemClock())
+        self.store = MatrixStore(uow_factory, clock)
         self.client = new_client(config)
         self.rooms = Rooms(self.client, self.store)
         pacer = RoomPacer(config.room_messages_per_second, config.room_burst)

@@ -15,11 +15,8 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlmodel import col, select
-
 from schedules.core.clock import Clock
-from storage.barcamp.camp_tables import Proposal
-from storage.core.shared_tables import Identity, InboxEvent, MessageRef, Person
+from storage.core.shared_tables import MessageRef
 from storage.uow import UnitOfWorkFactory
 
 PLATFORM = "matrix"
@@ -64,11 +61,7 @@ class MatrixStore:
 
     def payload_of(self, event_id: str) -> dict[str, Any] | None:
         with self.uow_factory(read_only=True) as uow:
-            statement = select(InboxEvent.payload).where(
-                InboxEvent.platform == PLATFORM, InboxEvent.external_id == event_id
-            )
-            payload = uow.session.exec(statement).first()
-            return dict(payload) if payload is not None else None
+            return uow.inbox.payload(PLATFORM, event_id)
 
     def claim(self, event_id: str) -> bool:
         """Mark an event handled that never reaches the core; False if it already was."""
@@ -88,13 +81,8 @@ class MatrixStore:
         """(event id, kind, object id) of messages just sent; a resend finds them there."""
         with self.uow_factory() as uow:
             for event_id, kind, object_id in shown:
-                statement = select(MessageRef.id).where(
-                    MessageRef.platform == PLATFORM,
-                    MessageRef.chat_id == room_id,
-                    MessageRef.message_id == event_id,
-                )
-                if uow.session.exec(statement).first() is None:
-                    uow.session.add(
+                if not uow.message_refs.exists(PLATFORM, room_id, event_id):
+                    uow.message_refs.add(
                         MessageRef(
                             platform=PLATFORM,
                             chat_id=room_id,
@@ -107,13 +95,7 @@ class MatrixStore:
 
     def shown_in(self, room_id: str, event_id: str, kind: str) -> int | None:
         with self.uow_factory(read_only=True) as uow:
-            statement = select(MessageRef.object_id).where(
-                MessageRef.platform == PLATFORM,
-                MessageRef.chat_id == room_id,
-                MessageRef.message_id == event_id,
-                MessageRef.kind == kind,
-            )
-            return uow.session.exec(statement).first()
+            return uow.message_refs.object_shown(PLATFORM, event_id, kind, chat_id=room_id)
 
     def proposal_number_for(self, proposal_id: int, user_id: str) -> int | None:
         """The number to vote with, if the proposal is in the person's active event.
@@ -122,17 +104,7 @@ class MatrixStore:
         event must not vote for whatever has number N there.
         """
         with self.uow_factory(read_only=True) as uow:
-            statement = (
-                select(Proposal.number)
-                .join(Person, col(Person.active_event_id) == col(Proposal.event_id))
-                .join(Identity, col(Identity.person_id) == col(Person.id))
-                .where(
-                    Proposal.id == proposal_id,
-                    Identity.platform == PLATFORM,
-                    Identity.platform_user_id == user_id,
-                )
-            )
-            return uow.session.exec(statement).first()
+            return uow.proposals.number_in_active_event(proposal_id, PLATFORM, user_id)
 
     # -- people -------------------------------------------------------------------------
 

@@ -20,9 +20,8 @@ from bot.settings import Settings
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.options import TelegramOptions
 from bot.telegram.store import TelegramStore
-from schedules.core.clock import SystemClock
-from storage.db import make_engine
-from storage.uow import unit_of_work_factory
+from schedules.core.clock import Clock
+from storage.uow import UnitOfWorkFactory
 
 __all__ = ["TelegramAdapter", "from_settings"]
 
@@ -30,7 +29,9 @@ __all__ = ["TelegramAdapter", "from_settings"]
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def from_settings(settings: Settings) -> TelegramAdapter:
-    # Its own engine on the same store; the runtime's migrations run before it is used.
-    store = TelegramStore(unit_of_work_factory(make_engine(settings.database_url)), SystemClock())
+def from_settings(
+    settings: Settings, uow_factory: UnitOfWorkFactory, clock: Clock
+) -> TelegramAdapter:
+    """The adapter on the store and clock that bootstrap built (and migrated)."""
+    store = TelegramStore(uow_factory, clock)
     return TelegramAdapter(TelegramOptions.from_settings(settings), store)

@@ -10,11 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import null, update
-from sqlmodel import col, select
-
 from schedules.core.clock import Clock
-from storage.core.shared_tables import Identity, InboxEvent, Membership, Person, Role
+from storage.core.shared_tables import Role
 from storage.uow import UnitOfWorkFactory
 
 PLATFORM = "telegram"
@@ -48,7 +45,7 @@ class TelegramStore:
         """
         batch = [(external_id(int(update["update_id"])), update) for update in updates]
         with self.uow_factory() as uow:
-            self._scrub(uow.session, list(handled))
+            uow.inbox.forget_payloads(PLATFORM, list(handled))
             new = uow.inbox.record_new(PLATFORM, batch, self.clock.now())
         return [StoredUpdate(key, update) for key, update in batch if key in new]
 
@@ -63,15 +60,7 @@ class TelegramStore:
 
     def scrub_all_handled(self) -> None:
         with self.uow_factory() as uow:
-            uow.session.exec(
-                update(InboxEvent)
-                .where(
-                    col(InboxEvent.platform) == PLATFORM,
-                    col(InboxEvent.handled_at).is_not(None),
-                    col(InboxEvent.payload).is_not(None),
-                )
-                .values(payload=null())
-            )
+            uow.inbox.forget_handled_payloads(PLATFORM)
 
     def finish_without_use_case(self, key: str, reachable_user: tuple[str, bool] | None) -> None:
         """An update no use case handles (e.g. "the user blocked the bot"): done once."""
@@ -84,19 +73,6 @@ class TelegramStore:
                     uow.channels.mark_reachable(PLATFORM, user_id)
                 else:
                     uow.channels.mark_unreachable(PLATFORM, user_id, self.clock.now())
-
-    @staticmethod
-    def _scrub(session: Any, keys: list[str]) -> None:
-        if keys:
-            session.exec(
-                update(InboxEvent)
-                .where(
-                    col(InboxEvent.platform) == PLATFORM,
-                    col(InboxEvent.external_id).in_(keys),
-                    col(InboxEvent.handled_at).is_not(None),
-                )
-                .values(payload=null())
-            )
 
     # -- small state: long button data, poll messages --------------------------------------
 
@@ -113,17 +89,5 @@ class TelegramStore:
 
     def staff_chats(self) -> list[tuple[str, str | None]]:
         """Private chats (and languages) of youth workers and organisers on Telegram."""
-        statement = (
-            select(Identity.direct_chat_id, Person.language)
-            .join(Person, col(Person.id) == col(Identity.person_id))
-            .join(Membership, col(Membership.person_id) == col(Identity.person_id))
-            .where(
-                Identity.platform == PLATFORM,
-                col(Identity.direct_chat_id).is_not(None),
-                col(Identity.unreachable_at).is_(None),
-                col(Membership.role).in_(STAFF_ROLES),
-            )
-            .distinct()
-        )
         with self.uow_factory(read_only=True) as uow:
-            return [(str(chat), language) for chat, language in uow.session.exec(statement)]
+            return uow.channels.direct_chats_with_role(PLATFORM, STAFF_ROLES)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from handlers.barcamp.agenda_loader import hosts_by_session
+from handlers.barcamp.camp_config import CampConfig
 from schedules.barcamp.planner import (
     Identifier,
     Instance,
@@ -26,10 +27,7 @@ from storage.barcamp.camp_tables import ProposalStatus
 from storage.barcamp.session_grid import Cell
 from storage.uow import UnitOfWork
 
-# Planning runs inside the organiser's command, whose transaction holds the SQLite write
-# lock; a few seconds find the optimum for a small camp and a good grid for a large one.
-PLAN_SECONDS = 4.0
-PLAN_WORKERS = 2
+# The same input and budget give the same grid (see `CampConfig` for the budget).
 PLAN_SEED = 0
 
 PlannerCell = tuple[Identifier, Identifier]
@@ -67,11 +65,13 @@ def grid_state(uow: UnitOfWork, event_id: int) -> GridState:
 def replan(
     uow: UnitOfWork,
     event_id: int,
+    budget: CampConfig,
     *,
     pins: Mapping[int, Cell],
     keep: Mapping[int, Cell] | None,
 ) -> Replanned:
-    """Plan and store the grid: `pins` stay put, as few of `keep` as possible move.
+    """Plan and store the grid: `pins` stay put, as few of `keep` as possible move;
+    the planner searches as long as the `budget` says.
 
     Raises `InstanceError` when the pins contradict each other (a host pinned twice
     in one slot).
@@ -81,10 +81,10 @@ def replan(
     previous: dict[Identifier, PlannerCell] = dict((keep or {}).items())
     result = plan(
         instance,
-        time_limit=PLAN_SECONDS,
+        time_limit=budget.plan_seconds,
         seed=PLAN_SEED,
         previous=previous or None,
-        workers=PLAN_WORKERS,
+        workers=budget.plan_workers,
     )
     result = fill_free_cells(instance, result)
     cells = {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from handlers.core.config import PRIVACY_POLICY_VERSION, CoreConfig
 from handlers.core.i18n import Catalogues, normalise_language
@@ -15,6 +16,8 @@ from handlers.core.validation import Explained
 from schedules.core.clock import Clock
 from storage.core.shared_tables import Event, Membership, Person, Role
 from storage.uow import UnitOfWork
+
+DomainConfig = TypeVar("DomainConfig")
 
 
 class Refusal(Explained):
@@ -35,6 +38,8 @@ class Context:
     # forks share it.
     events: list[DomainEvent] = field(default_factory=list)
     bus: MessageBus = default_bus
+    # Each domain's own settings (the BarCamp's `CampConfig`), by type; see `domain_config`.
+    domain_configs: Mapping[type, object] = field(default_factory=dict)
     # Asked several times per event (checks, the use case, the refreshed view). Only
     # what cannot be undone within the event is kept: a consent given, the active event
     # (also against the store's weak identity map), a membership.
@@ -74,6 +79,14 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def domain_config(self, kind: type[DomainConfig]) -> DomainConfig:
+        """A domain's settings, e.g. `ctx.domain_config(CampConfig)`: the core knows
+        none of them, the bot's wiring gives them to the router."""
+        found = self.domain_configs.get(kind)
+        if not isinstance(found, kind):
+            raise LookupError(f"the router was given no {kind.__name__}")
+        return found
 
     def active_event(self) -> Event | None:
         event_id = self.person.active_event_id

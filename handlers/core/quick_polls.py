@@ -6,13 +6,9 @@ closing turns them into anonymous counts.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import delete
-from sqlmodel import col, select
-
-from storage.core.shared_tables import MessageRef, Poll, PollAnswer, PollOption
+from storage.core.shared_tables import Poll, PollOption
 from storage.uow import UnitOfWork
 
 
@@ -25,29 +21,18 @@ def create_poll(
     now: datetime,
 ) -> tuple[Poll, list[PollOption]]:
     poll = Poll(event_id=event_id, question=question, created_by=created_by, created_at=now)
-    uow.session.add(poll)
-    uow.flush()
-    assert poll.id is not None
-    rows = [PollOption(poll_id=poll.id, position=i, text=text) for i, text in enumerate(options)]
-    uow.session.add_all(rows)
-    uow.flush()
+    rows = uow.polls.create(poll, options)
     return poll, rows
 
 
 def options_of(uow: UnitOfWork, poll_id: int) -> list[PollOption]:
-    statement = select(PollOption).where(PollOption.poll_id == poll_id)
-    return list(uow.session.exec(statement.order_by(col(PollOption.position))))
+    return uow.polls.options(poll_id)
 
 
 def poll_for_ref(uow: UnitOfWork, platform: str, poll_ref: str) -> Poll | None:
     """The poll a platform message (or Telegram poll id) shows."""
-    statement = select(MessageRef.object_id).where(
-        MessageRef.platform == platform,
-        MessageRef.message_id == poll_ref,
-        MessageRef.kind == "poll",
-    )
-    poll_id = uow.session.exec(statement).first()
-    return uow.session.get(Poll, poll_id) if poll_id is not None else None
+    poll_id = uow.message_refs.object_shown(platform, poll_ref, "poll")
+    return uow.polls.get(poll_id) if poll_id is not None else None
 
 
 def record_answer(
@@ -56,19 +41,13 @@ def record_answer(
     """One answer per person, the last one wins; None takes the answer back."""
     if poll.closed or poll.id is None:
         return False
-    uow.session.exec(
-        delete(PollAnswer).where(
-            col(PollAnswer.poll_id) == poll.id, col(PollAnswer.person_id) == person_id
-        )
-    )
+    uow.polls.take_back(poll.id, person_id)
     if position is None:
         return True
     option = next((o for o in options_of(uow, poll.id) if o.position == position), None)
     if option is None or option.id is None:
         return False
-    uow.session.add(
-        PollAnswer(poll_id=poll.id, option_id=option.id, person_id=person_id, answered_at=now)
-    )
+    uow.polls.answer(poll.id, option.id, person_id, now)
     return True
 
 
@@ -79,7 +58,6 @@ def record_tally(uow: UnitOfWork, poll: Poll, counts: tuple[int, ...], closed: b
     for option in options_of(uow, poll.id):
         if option.position < len(counts):
             option.anonymous_answers = counts[option.position]
-            uow.session.add(option)
     if closed:
         close_poll(uow, poll)
 
@@ -90,10 +68,8 @@ def close_poll(uow: UnitOfWork, poll: Poll) -> None:
         return
     for option, count in zip(options_of(uow, poll.id), _answer_counts(uow, poll.id), strict=True):
         option.anonymous_answers += count
-        uow.session.add(option)
-    uow.session.exec(delete(PollAnswer).where(col(PollAnswer.poll_id) == poll.id))
+    uow.polls.forget_answers(poll.id)
     poll.closed = True
-    uow.session.add(poll)
 
 
 def results(uow: UnitOfWork, poll_id: int) -> list[tuple[str, int]]:
@@ -104,6 +80,5 @@ def results(uow: UnitOfWork, poll_id: int) -> list[tuple[str, int]]:
 
 def _answer_counts(uow: UnitOfWork, poll_id: int) -> list[int]:
     options = options_of(uow, poll_id)
-    statement = select(PollAnswer.option_id).where(PollAnswer.poll_id == poll_id)
-    chosen = Counter(uow.session.exec(statement))
+    chosen = uow.polls.answer_counts(poll_id)
     return [chosen[option.id] if option.id is not None else 0 for option in options]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlmodel import select
 
 from handlers.core.config import CoreConfig
 from handlers.core.context import Context, Refusal
@@ -42,7 +41,7 @@ from handlers.core.registry import (
 )
 from handlers.core.validation import Explained, clean_text
 from schedules.core.clock import Clock
-from storage.core.shared_tables import EventKind, LinkedChat
+from storage.core.shared_tables import EventKind
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -78,6 +77,7 @@ class Router:
         config: CoreConfig | None = None,
         texts: Catalogues | None = None,
         bus: MessageBus | None = None,
+        domain_configs: Iterable[object] = (),
     ) -> None:
         self.registry = registry
         self.uow_factory = uow_factory
@@ -86,6 +86,8 @@ class Router:
         self.catalogues = texts or catalogues()
         # Domain events raised by the use cases are handled by this bus, in their unit of work.
         self.bus = bus or default_bus
+        # Each domain's settings by their type, for `Context.domain_config`.
+        self.domain_configs: dict[type, object] = {type(c): c for c in domain_configs}
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one event; never raises, always answers what a person typed."""
@@ -200,6 +202,7 @@ class Router:
             config=self.config,
             catalogues=self.catalogues,
             bus=self.bus,
+            domain_configs=self.domain_configs,
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
@@ -267,11 +270,7 @@ class Router:
         template = self.config.join_links.get(ctx.chat.platform)
         if template is None:
             return ""
-        linked = ctx.uow.session.exec(
-            select(LinkedChat.event_id).where(
-                LinkedChat.platform == ctx.chat.platform, LinkedChat.chat_id == ctx.chat.chat_id
-            )
-        ).first()
+        linked = ctx.uow.channels.event_of_chat(ctx.chat.platform, ctx.chat.chat_id)
         event = ctx.uow.events.get(linked) if linked is not None else ctx.active_event()
         return template.format(code=event.code if event is not None else "")
 

@@ -9,10 +9,24 @@ from sqlalchemy import bindparam, delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from storage.barcamp.camp_tables import Proposal, ProposalStatus, Vote
+from storage.core.shared_tables import Identity, Person
 from storage.db import run_core
 
 _PROPOSAL_BY_NUMBER = select(Proposal).where(
     Proposal.event_id == bindparam("event_id"), Proposal.number == bindparam("number")
+)
+
+
+# A reaction on a proposal message votes with this number (Matrix): one per reaction.
+_NUMBER_IN_ACTIVE_EVENT = (
+    select(Proposal.number)
+    .join(Person, col(Person.active_event_id) == col(Proposal.event_id))
+    .join(Identity, col(Identity.person_id) == col(Person.id))
+    .where(
+        Proposal.id == bindparam("proposal_id"),
+        Identity.platform == bindparam("platform"),
+        Identity.platform_user_id == bindparam("user_id"),
+    )
 )
 
 
@@ -71,6 +85,17 @@ class Proposals:
         self._session.add(proposal)
         self._session.flush()
         return proposal
+
+    def get(self, proposal_id: int) -> Proposal | None:
+        return self._session.get(Proposal, proposal_id)
+
+    def number_in_active_event(
+        self, proposal_id: int, platform: str, platform_user_id: str
+    ) -> int | None:
+        """The proposal's number, if it belongs to the active event of the person behind
+        this platform account (`/vote N` works on the active event)."""
+        parameters = {"proposal_id": proposal_id, "platform": platform, "user_id": platform_user_id}
+        return self._session.exec(_NUMBER_IN_ACTIVE_EVENT, params=parameters).first()
 
     def by_number(self, event_id: int, number: int) -> Proposal | None:
         parameters = {"event_id": event_id, "number": number}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, insert, update
+from sqlalchemy import CursorResult, bindparam, insert, null, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -17,7 +18,10 @@ from storage.core.shared_tables import (
     Identity,
     InboxEvent,
     LinkedChat,
+    Membership,
     OutboxMessage,
+    Person,
+    Role,
 )
 from storage.db import dialect_of, run_core
 
@@ -140,6 +144,40 @@ class Inbox:
         )
         return list(self._session.exec(statement))
 
+    def payload(self, platform: str, external_id: str) -> dict[str, Any] | None:
+        """The raw event as kept, if it was kept with its content."""
+        statement = select(InboxEvent.payload).where(
+            InboxEvent.platform == platform, InboxEvent.external_id == external_id
+        )
+        payload = self._session.exec(statement).first()
+        return dict(payload) if payload is not None else None
+
+    def forget_payloads(self, platform: str, external_ids: Collection[str]) -> None:
+        """Drop the raw content of these events if they are handled: only the key is needed
+        then (to refuse the event a second time)."""
+        if external_ids:
+            self._session.exec(
+                update(InboxEvent)
+                .where(
+                    col(InboxEvent.platform) == platform,
+                    col(InboxEvent.external_id).in_(list(external_ids)),
+                    col(InboxEvent.handled_at).is_not(None),
+                )
+                .values(payload=null())
+            )
+
+    def forget_handled_payloads(self, platform: str) -> None:
+        """`forget_payloads` for every handled event of the platform that still has one."""
+        self._session.exec(
+            update(InboxEvent)
+            .where(
+                col(InboxEvent.platform) == platform,
+                col(InboxEvent.handled_at).is_not(None),
+                col(InboxEvent.payload).is_not(None),
+            )
+            .values(payload=null())
+        )
+
 
 @dataclass(frozen=True)
 class NewMessage:
@@ -226,6 +264,10 @@ class Outbox:
             statement = statement.where(OutboxMessage.batch == batch)
         return len(self._session.exec(statement).all())
 
+    def requeue(self, message: OutboxMessage) -> None:
+        """A message that was being sent when the process stopped: to be sent again."""
+        message.status = DeliveryStatus.PENDING
+
     def release(self, message_ids: list[int]) -> None:
         """Claimed messages that were not attempted after all: pending again."""
         if message_ids:
@@ -305,6 +347,32 @@ class Channels:
     def linked_chats(self, event_id: int) -> list[LinkedChat]:
         statement = select(LinkedChat).where(LinkedChat.event_id == event_id)
         return list(self._session.exec(statement))
+
+    def event_of_chat(self, platform: str, chat_id: str) -> int | None:
+        """The event a group chat is linked to, if any."""
+        statement = select(LinkedChat.event_id).where(
+            LinkedChat.platform == platform, LinkedChat.chat_id == chat_id
+        )
+        return self._session.exec(statement).first()
+
+    def direct_chats_with_role(
+        self, platform: str, roles: Collection[Role]
+    ) -> list[tuple[str, str | None]]:
+        """Direct chats (and languages) of reachable people who have one of these roles
+        in some event, each once."""
+        statement = (
+            select(Identity.direct_chat_id, Person.language)
+            .join(Person, col(Person.id) == col(Identity.person_id))
+            .join(Membership, col(Membership.person_id) == col(Identity.person_id))
+            .where(
+                Identity.platform == platform,
+                col(Identity.direct_chat_id).is_not(None),
+                col(Identity.unreachable_at).is_(None),
+                col(Membership.role).in_(list(roles)),
+            )
+            .distinct()
+        )
+        return [(str(chat), language) for chat, language in self._session.exec(statement)]
 
     def link(self, event_id: int, platform: str, chat_id: str, now: datetime) -> LinkedChat:
         statement = select(LinkedChat).where(

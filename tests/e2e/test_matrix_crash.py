@@ -32,6 +32,7 @@ from storage.core.shared_tables import DeliveryStatus, OutboxMessage
 from storage.db import make_engine
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import PICKLE_KEY, Young, camp_of, consented, t, wait_until
+from tests.support.store import raw_session
 from tests.support.synapse import RegisteredUser, SynapseClients, SynapseServer
 
 pytestmark = pytest.mark.e2e
@@ -94,16 +95,16 @@ def bot_process(synapse: SynapseServer, tmp_path: Path) -> Iterator[BotProcess]:
 
 
 def proposals(engine: Engine) -> int:
-    with UnitOfWork(engine) as uow:
-        return int(uow.session.exec(select(func.count()).select_from(Proposal)).one())
+    with raw_session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(Proposal)).one())
 
 
 def delivered_into(engine: Engine, room_id: str) -> int:
-    with UnitOfWork(engine) as uow:
+    with raw_session(engine) as session:
         statement = select(func.count()).where(
             OutboxMessage.chat_id == room_id, OutboxMessage.status == DeliveryStatus.SENT
         )
-        return int(uow.session.exec(statement).one())
+        return int(session.exec(statement).one())
 
 
 def announce(engine: Engine, event_id: int, texts: list[str]) -> list[str]:
@@ -159,8 +160,8 @@ async def test_sigkill_during_300_commands_and_paced_announcements(
             t("propose.approved", number=n, title=f"Idee {n}") for n in range(1, COMMANDS + 1)
         )
         assert [body for body in in_dm if body in announcements] == announcements
-        with UnitOfWork(engine) as uow:
-            titles = Counter(uow.session.exec(select(Proposal.title)).all())
+        with raw_session(engine) as session:
+            titles = Counter(session.exec(select(Proposal.title)).all())
         assert titles == Counter(f"Idee {n}" for n in range(1, COMMANDS + 1))
         # The room: the rest of the announcements after the restart, none twice.
         assert await orga.replies(room, len(announcements), timeout=150) == announcements

@@ -22,6 +22,7 @@ from handlers.core.i18n import catalogues
 from storage.barcamp.camp_tables import Proposal
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import Young, consented, start_matrix_bot, t
+from tests.support.store import raw_session
 from tests.support.synapse import SynapseClients, SynapseServer
 from tests.support.telegram_api import (
     BotAccount,
@@ -62,8 +63,9 @@ async def both_platforms(
 
 
 def tally(bot: RunningBot, title: str) -> int:
+    with raw_session(bot.app.engine) as session:
+        proposal = session.exec(select(Proposal).where(Proposal.title == title)).one()
     with UnitOfWork(bot.app.engine) as uow:
-        proposal = uow.session.exec(select(Proposal).where(Proposal.title == title)).one()
         return uow.proposals.tallies([proposal])[proposal.id or 0]
 
 

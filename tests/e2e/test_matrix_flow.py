@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from storage.barcamp.camp_tables import Vote
 from storage.core.shared_tables import Event
-from storage.uow import UnitOfWork
 from tests.support.matrix_bot import MatrixBot, NewYoung, Young, consented, t
+from tests.support.store import raw_session
 
 pytestmark = pytest.mark.e2e
 
@@ -34,8 +34,8 @@ async def new_camp(orga: Young, room: str) -> None:
 
 
 def join_code(bot: MatrixBot) -> str:
-    with UnitOfWork(bot.app.engine) as uow:
-        return uow.session.exec(select(Event.code).where(Event.name == CAMP)).one()
+    with raw_session(bot.app.engine) as session:
+        return session.exec(select(Event.code).where(Event.name == CAMP)).one()
 
 
 async def test_invite_start_join_propose_vote_and_vote_by_reaction(
@@ -75,5 +75,5 @@ async def test_invite_start_join_propose_vote_and_vote_by_reaction(
     taken_back = (await ana.replies(ana_room))[0]
     assert t("vote.removed", number=2, title="Skatepark am See") in taken_back
 
-    with UnitOfWork(matrix_bot.app.engine) as uow:
-        assert len(uow.session.exec(select(Vote)).all()) == 1
+    with raw_session(matrix_bot.app.engine) as session:
+        assert len(session.exec(select(Vote)).all()) == 1

@@ -27,6 +27,7 @@ from tests.support.matrix_bot import (
     t,
     wait_until,
 )
+from tests.support.store import raw_session
 from tests.support.synapse import SynapseClients
 
 pytestmark = pytest.mark.e2e
@@ -47,8 +48,8 @@ def member_by_platform_id(bot: MatrixBot, user_id: str, code: str) -> None:
 
 
 def answers_counted(bot: MatrixBot) -> int:
-    with UnitOfWork(bot.app.engine) as uow:
-        return len(uow.session.exec(select(PollAnswer)).all())
+    with raw_session(bot.app.engine) as session:
+        return len(session.exec(select(PollAnswer)).all())
 
 
 async def test_announcement_reaches_the_linked_room_and_every_member(

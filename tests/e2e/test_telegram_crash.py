@@ -15,7 +15,7 @@ from sqlmodel import col, func, select
 from bot.telegram.store import external_id
 from storage.core.shared_tables import InboxEvent
 from storage.db import make_engine
-from storage.uow import UnitOfWork
+from tests.support.store import raw_session
 from tests.support.telegram_api import (
     BotAccount,
     telegram_api_fixture,  # noqa: F401 (fixture)
@@ -39,13 +39,13 @@ PEOPLE, PRESSES_EACH = 100, 10
 def handled_presses(database_url: str, keys: list[str]) -> int:
     engine = make_engine(database_url)
     try:
-        with UnitOfWork(engine) as uow:
+        with raw_session(engine) as session:
             statement = select(func.count(col(InboxEvent.id))).where(
                 InboxEvent.platform == "telegram",
                 col(InboxEvent.external_id).in_(keys),
                 col(InboxEvent.handled_at).is_not(None),
             )
-            return int(uow.session.exec(statement).one())
+            return int(session.exec(statement).one())
     finally:
         engine.dispose()
 

@@ -95,11 +95,11 @@ async def native_poll_in_the_group(telegram_api, bot, orga, in_group) -> None:  
     # Closing it in Telegram (or a late count) keeps the final numbers.
     update_id = telegram_api.inject_poll_state(poll.id, close=True)
     await bot.settled(update_id)
-    with bot.store() as uow:
-        stored = uow.session.exec(select(Poll)).one()
+    with bot.store() as session:
+        stored = session.exec(select(Poll)).one()
         counts = [
             o.anonymous_answers
-            for o in uow.session.exec(select(PollOption).order_by(PollOption.position))
+            for o in session.exec(select(PollOption).order_by(PollOption.position))
         ]
     assert stored.closed
     assert counts == [2, 1]
@@ -163,9 +163,9 @@ async def test_a_person_who_blocked_the_bot_is_skipped(
     attempts_to = {
         user.id: len(telegram_api.calls("sendMessage", chat_id=user.id)) for user in (ANA, BEN)
     }
-    with bot.store() as uow:
+    with bot.store() as session:
         unreachable = {
-            i.platform_user_id for i in uow.session.exec(select(Identity)) if i.unreachable_at
+            i.platform_user_id for i in session.exec(select(Identity)) if i.unreachable_at
         }
     assert unreachable == {str(ANA.id), str(BEN.id)}
     # Ana's 403s never happen (we knew), Ben's first 403 is the last attempt.

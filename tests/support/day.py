@@ -9,7 +9,6 @@ import pytest
 
 from bot.bootstrap import App
 from bot.dispatcher import Dispatcher
-from handlers.barcamp import grid_planning as planning
 from handlers.core.timed_work import run_due
 from storage.barcamp.camp_tables import Proposal
 from storage.uow import UnitOfWork
@@ -26,9 +25,13 @@ Place = tuple[int, int, bool]  # slot and room, counted from 1 as /plan shows th
 
 @pytest.fixture
 def fast_planner(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Small camps need a fraction of a second; one worker starts no processes."""
-    monkeypatch.setattr(planning, "PLAN_SECONDS", 0.2)
-    monkeypatch.setattr(planning, "PLAN_WORKERS", 1)
+    """Small camps need a fraction of a second; one worker starts no processes.
+
+    The settings of apps built after it (a module's `usefixtures` comes before the
+    `app` fixture), and of the CLI run in this process.
+    """
+    monkeypatch.setenv("BARCAMP_PLAN_SECONDS", "0.2")
+    monkeypatch.setenv("BARCAMP_PLAN_WORKERS", "1")
 
 
 def berlin(hour: int, minute: int = 0) -> datetime:

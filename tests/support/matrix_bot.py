@@ -84,7 +84,7 @@ def matrix_adapter(
 ) -> MatrixAdapter:
     """The Matrix adapter of `app`, as the bot account, its key store under `folder`."""
     base = bot_config(server, account, folder / "bot-store")
-    return MatrixAdapter(replace(base, **config), app.uow_factory)
+    return MatrixAdapter(replace(base, **config), app.uow_factory, app.clock)
 
 
 async def start_matrix_bot(

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import psycopg
 import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from storage.db import write_lock
 
 POSTGRES_URL = os.environ.get(
     "BARCAMP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -33,3 +37,13 @@ def postgres_schema_url() -> Iterator[str]:
     finally:
         admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
         admin.close()
+
+
+@contextmanager
+def raw_session(engine: Engine) -> Iterator[Session]:
+    """A plain ORM session for tests that look at (or set up) rows directly, where the
+    bot goes through a unit of work's repositories. Committed at the end, and on SQLite
+    under the same in-process write lock as a unit of work."""
+    with write_lock(engine) or nullcontext(), Session(engine, expire_on_commit=False) as session:
+        yield session
+        session.commit()

@@ -18,13 +18,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.bootstrap import App, bootstrap
@@ -41,6 +42,7 @@ from storage.barcamp.camp_tables import Proposal, ProposalStatus, Vote
 from storage.core.shared_tables import DeliveryStatus, InboxEvent, OutboxMessage, Role
 from storage.db import make_engine
 from storage.uow import UnitOfWork
+from tests.support.store import raw_session
 from tests.support.telegram_api import BotAccount
 from tests.support.telegram_updates import JSON, TgChat, TgUser
 
@@ -64,22 +66,23 @@ class RunningBot:
     adapter: TelegramAdapter
     task: asyncio.Task[None]
 
-    def store(self) -> UnitOfWork:
-        return UnitOfWork(self.app.engine)
+    def store(self) -> AbstractContextManager[Session]:
+        """The bot's store, to look at its rows."""
+        return raw_session(self.app.engine)
 
     def is_handled(self, update_id: int) -> bool:
-        with self.store() as uow:
+        with self.store() as session:
             statement = select(InboxEvent.handled_at).where(
                 InboxEvent.platform == "telegram", InboxEvent.external_id == external_id(update_id)
             )
-            return uow.session.exec(statement).first() is not None
+            return session.exec(statement).first() is not None
 
     def undelivered(self) -> int:
-        with self.store() as uow:
+        with self.store() as session:
             statement = select(func.count(col(OutboxMessage.id))).where(
                 col(OutboxMessage.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING])
             )
-            return int(uow.session.exec(statement).one())
+            return int(session.exec(statement).one())
 
     async def settled(self, update_id: int | None = None, timeout: float = 10.0) -> None:
         """Until `update_id` is handled and nothing waits in the outbox."""
@@ -325,8 +328,8 @@ def expected_votes(
 def stored_votes(database_url: str) -> set[tuple[int, int]]:
     engine = make_engine(database_url)
     try:
-        with UnitOfWork(engine) as uow:
-            numbers = {p.id: p.number for p in uow.session.exec(select(Proposal))}
-            return {(v.person_id, numbers[v.proposal_id]) for v in uow.session.exec(select(Vote))}
+        with raw_session(engine) as session:
+            numbers = {p.id: p.number for p in session.exec(select(Proposal))}
+            return {(v.person_id, numbers[v.proposal_id]) for v in session.exec(select(Vote))}
     finally:
         engine.dispose()

@@ -33,10 +33,8 @@ def merge(ctx: Context, number: int, into: int) -> None:
     for earlier in ctx.uow.proposals.in_event(event_id, ProposalStatus.MERGED):
         if earlier.merged_into_id == source.id:
             earlier.merged_into_id = target.id
-            ctx.uow.session.add(earlier)
     ctx.uow.grid.remove(source.id)
     source.status, source.merged_into_id = ProposalStatus.MERGED, target.id
-    ctx.uow.session.add(source)
     ctx.reply("merge.done", number=number, into=into, title=target.title)
     merged = ProposalsMerged(
         event_id,
@@ -74,4 +72,3 @@ def _move_votes(ctx: Context, event_id: int, source: Proposal, target: Proposal)
             ctx.uow.votes.add(target.id, person_id, ctx.now())
     target.anonymous_votes = merged.target_anonymous
     source.anonymous_votes = 0
-    ctx.uow.session.add(target)

@@ -37,7 +37,6 @@ def queue(ctx: Context) -> None:
 def approve(ctx: Context, number: int) -> None:
     proposal = _waiting(ctx, number)
     proposal.status = ProposalStatus.APPROVED
-    ctx.uow.session.add(proposal)
     ctx.reply("approve.done", number=number, title=proposal.title)
     ctx.raise_event(ProposalApproved(proposal.event_id, ProposalRef.of(proposal), ctx.person_id))
 
@@ -47,7 +46,6 @@ def reject(ctx: Context, number: int, reason: Text | None) -> None:
     proposal = _waiting(ctx, number)
     why = plain(clean_text(reason or ""))[:REASON_MAX]
     proposal.status = ProposalStatus.REJECTED
-    ctx.uow.session.add(proposal)
     ctx.reply("reject.done", number=number, title=proposal.title)
     rejected = ProposalRef.of(proposal)
     ctx.raise_event(ProposalRejected(proposal.event_id, rejected, ctx.person_id, reason=why))

@@ -8,6 +8,7 @@ affected hears of it.
 from __future__ import annotations
 
 from handlers.barcamp.agenda_chat_text import place_text
+from handlers.barcamp.camp_config import CampConfig
 from handlers.barcamp.commands.plan import published, report_changes
 from handlers.barcamp.commands.vote import approved_proposal
 from handlers.barcamp.grid_planning import grid_state, replan
@@ -29,12 +30,13 @@ def move(ctx: Context, number: int, slot: str, room: Text) -> None:
     state = grid_state(ctx.uow, event.id)
     occupant = pinned_in_the_way(state.cells, state.pinned, session_id, target)
     if occupant is not None:
-        other = ctx.uow.session.get(Proposal, occupant)
+        other = ctx.uow.proposals.get(occupant)
         assert other is not None
         raise Refusal("move.place_pinned", number=other.number)
     pins = pins_after_move(state.cells, state.pinned, session_id, target)
+    budget = ctx.domain_config(CampConfig)
     try:
-        replanned = replan(ctx.uow, event.id, pins=pins, keep=state.cells)
+        replanned = replan(ctx.uow, event.id, budget, pins=pins, keep=state.cells)
     except InstanceError:
         raise Refusal("move.conflict") from None
     agenda = report_changes(ctx, event, replanned)
@@ -56,7 +58,6 @@ def pin(ctx: Context, number: int) -> None:
     if assignment is None:
         raise Refusal("pin.not_placed", number=number)
     assignment.pinned = toggle_pin(assignment.pinned)
-    ctx.uow.session.add(assignment)
     ctx.reply("pin.pinned" if assignment.pinned else "pin.unpinned", number=number)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.barcamp.agenda_chat_text import chunks, grid_lines
 from handlers.barcamp.agenda_loader import build_agenda
+from handlers.barcamp.camp_config import CampConfig
 from handlers.barcamp.camp_events import AgendaPublished, SessionsMoved
 from handlers.barcamp.grid_planning import Replanned, grid_state, replan
 from handlers.barcamp.registration import command
@@ -27,8 +28,9 @@ def plan_(ctx: Context) -> None:
     state = grid_state(ctx.uow, event.id)
     # Once published, people know where to go: change as little as possible.
     keep = state.cells if published(ctx, event) else None
+    budget = ctx.domain_config(CampConfig)
     try:
-        replanned = replan(ctx.uow, event.id, pins=state.pins(), keep=keep)
+        replanned = replan(ctx.uow, event.id, budget, pins=state.pins(), keep=keep)
     except InstanceError:
         raise Refusal("plan.conflict") from None
     agenda = report_changes(ctx, event, replanned)

@@ -21,5 +21,4 @@ def join_event(ctx: Context, raw_code: str) -> None:
     already = ctx.uow.events.membership(event.id, ctx.person_id) is not None
     ctx.uow.events.join(event.id, ctx.person_id, Role.PARTICIPANT, ctx.now())
     ctx.person.active_event_id = event.id
-    ctx.uow.session.add(ctx.person)
     ctx.reply("join.again" if already else "join.done", name=event.name)

@@ -26,5 +26,4 @@ def language(ctx: Context, code: Literal["de", "en"] | None) -> None:
         show_consent(ctx, code, None)
         return
     ctx.person.language = code
-    ctx.uow.session.add(ctx.person)
     ctx.reply("language.set")

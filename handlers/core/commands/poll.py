@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from handlers.core.context import Context, Refusal
 from handlers.core.messages import Button, Chat, ChatKind, PollSpec, Reply
 from handlers.core.outbox_replies import enqueue_replies
 from handlers.core.quick_polls import close_poll, create_poll, record_answer, results
 from handlers.core.registry import STAFF, Text, command
 from handlers.core.validation import InputError, clean_text, plain
-from storage.core.shared_tables import MessageRef, Poll
+from storage.core.shared_tables import MessageRef
 
 QUESTION_MAX, OPTION_MAX, OPTIONS_MIN, OPTIONS_MAX = 300, 100, 2, 10
 
@@ -38,7 +36,7 @@ def poll(ctx: Context, text: Text) -> None:
 @command("pollanswer", hidden=True)
 def pollanswer(ctx: Context, number: int, position: int) -> None:
     """A press on a poll's button, where the platform has no native polls."""
-    found = ctx.uow.session.get(Poll, number)
+    found = ctx.uow.polls.get(number)
     if found is None or not record_answer(ctx.uow, found, ctx.person_id, position, ctx.now()):
         raise Refusal("poll.closed")
     ctx.reply("poll.answered")
@@ -46,7 +44,7 @@ def pollanswer(ctx: Context, number: int, position: int) -> None:
 
 @command("closepoll", roles=STAFF)
 def closepoll(ctx: Context, number: int) -> None:
-    found = ctx.uow.session.get(Poll, number)
+    found = ctx.uow.polls.get(number)
     if found is None or found.event_id != ctx.event_id():
         raise Refusal("poll.unknown", number=number)
     if found.closed:
@@ -91,5 +89,4 @@ def _poll_chats(ctx: Context) -> list[Chat]:
 
 
 def _posted_in(ctx: Context, poll_id: int) -> list[MessageRef]:
-    statement = select(MessageRef).where(MessageRef.kind == "poll", MessageRef.object_id == poll_id)
-    return list(ctx.uow.session.exec(statement))
+    return ctx.uow.message_refs.showing("poll", poll_id)

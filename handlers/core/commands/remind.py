@@ -16,5 +16,4 @@ def remind(ctx: Context, state: Literal["on", "off"] | None) -> None:
         ctx.reply("remind.is_on" if ctx.person.remind else "remind.is_off", buttons=((button,),))
         return
     ctx.person.remind = state == "on"
-    ctx.uow.session.add(ctx.person)
     ctx.reply("remind.on" if ctx.person.remind else "remind.off")

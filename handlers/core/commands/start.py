@@ -48,7 +48,6 @@ def consent(ctx: Context, language: str | None, payload: str | None) -> None:
     ctx.uow.people.give_consent(ctx.person_id, PRIVACY_POLICY_VERSION, ctx.now())
     ctx.person.display_name = display_name_of(ctx)
     ctx.person.language = chosen
-    ctx.uow.session.add(ctx.person)
     ctx.reply("start.consented", name=ctx.person.display_name)
     if payload:
         join_event(ctx, payload)

@@ -24,5 +24,4 @@ def use(ctx: Context, code: str | None) -> None:
         ctx.reply("use.not_member", code=code[:16])
         return
     ctx.person.active_event_id = event.id
-    ctx.uow.session.add(ctx.person)
     ctx.reply("use.done", name=event.name)

@@ -12,9 +12,9 @@ from bot.bootstrap import App, bootstrap
 from bot.settings import Settings
 from schedules.core.clock import ManualClock
 from storage.core.shared_tables import ScheduledItem, ScheduledKind
-from storage.uow import UnitOfWork
 from tests.integration.barcamp.test_scheduled_work import NOON, camp_on
 from tests.support.day import CAMP, run_scheduled
+from tests.support.store import raw_session
 from tests.unit.core.test_flow import t
 
 MakeApp = Callable[[str], App]
@@ -56,11 +56,11 @@ async def test_closing_the_voting_by_hand_cancels_the_reminder(
     orga, _ = await camp_on(app)
     await orga.says("/settings votereminder 30")
     await orga.says("/voting close at 2027-03-01 12:00")
-    with UnitOfWork(app.engine) as uow:
-        assert len(uow.session.exec(select(ScheduledItem)).all()) == 2
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(ScheduledItem)).all()) == 2
     await orga.says("/voting close")
-    with UnitOfWork(app.engine) as uow:
-        assert uow.session.exec(select(ScheduledItem)).all() == []
+    with raw_session(app.engine) as session:
+        assert session.exec(select(ScheduledItem)).all() == []
 
 
 async def test_settings_change_budget_counts_and_reminder_leads(
@@ -78,12 +78,12 @@ async def test_settings_change_budget_counts_and_reminder_leads(
     await orga.says("/settings counts off")
     assert t("de", "sessions.votes", count=1) not in (await ana.says("/sessions"))[0].text
     await orga.says("/voting close at 2027-03-01 12:00")
-    with UnitOfWork(app.engine) as uow:
-        kinds = [item.kind for item in uow.session.exec(select(ScheduledItem))]
+    with raw_session(app.engine) as session:
+        kinds = [item.kind for item in session.exec(select(ScheduledItem))]
         assert kinds == [ScheduledKind.VOTING_CLOSE]
     await orga.says("/settings votereminder 45")
-    with UnitOfWork(app.engine) as uow:
-        reminder = uow.session.exec(
+    with raw_session(app.engine) as session:
+        reminder = session.exec(
             select(ScheduledItem).where(ScheduledItem.kind == ScheduledKind.VOTE_REMINDER)
         ).one()
         assert reminder.due_at == NOON - timedelta(minutes=45)
@@ -117,12 +117,12 @@ async def test_publish_says_when_reminders_come_or_that_they_are_off(
     await orga.says("/settings reminder 0")
     await orga.says("/plan")
     assert t("de", "publish.done_no_reminders", people=2) in await orga.text("/publish")
-    with UnitOfWork(app.engine) as uow:
-        kinds = {item.kind for item in uow.session.exec(select(ScheduledItem))}
+    with raw_session(app.engine) as session:
+        kinds = {item.kind for item in session.exec(select(ScheduledItem))}
         assert ScheduledKind.REMINDER not in kinds
     await orga.says("/settings reminder 25")
-    with UnitOfWork(app.engine) as uow:
-        reminders = uow.session.exec(
+    with raw_session(app.engine) as session:
+        reminders = session.exec(
             select(ScheduledItem).where(ScheduledItem.kind == ScheduledKind.REMINDER)
         ).all()
         assert reminders  # turning them on after publishing schedules them

@@ -21,10 +21,10 @@ from handlers.core.timed_work import run_due
 from schedules.core.clock import ManualClock
 from storage.barcamp.camp_tables import CampSettings
 from storage.core.shared_tables import OutboxMessage, ScheduledItem, ScheduledKind
-from storage.uow import UnitOfWork
 from tests.integration.core.test_store import chat_people
 from tests.support.chat import FakeAdapter, Person
 from tests.support.day import CAMP, run_scheduled
+from tests.support.store import raw_session
 from tests.unit.core.test_flow import create_camp, t
 
 MakeApp = Callable[[str], App]
@@ -48,15 +48,15 @@ async def camp_on(app: App) -> tuple[Person, Person]:
 
 def batched(app: App) -> list[OutboxMessage]:
     """Messages queued as part of a batch: announcements and broadcasts."""
-    with UnitOfWork(app.engine) as uow:
+    with raw_session(app.engine) as session:
         return list(
-            uow.session.exec(select(OutboxMessage).where(col(OutboxMessage.batch).is_not(None)))
+            session.exec(select(OutboxMessage).where(col(OutboxMessage.batch).is_not(None)))
         )
 
 
 def items(app: App) -> list[ScheduledItem]:
-    with UnitOfWork(app.engine) as uow:
-        return list(uow.session.exec(select(ScheduledItem).order_by(ScheduledItem.id)))
+    with raw_session(app.engine) as session:
+        return list(session.exec(select(ScheduledItem).order_by(ScheduledItem.id)))
 
 
 async def test_due_work_runs_once_across_a_restart(
@@ -102,8 +102,8 @@ async def test_late_items_change_state_but_send_nothing(
     assert orga.new_replies() == []
     assert [item.outcome for item in items(app)] == ["late", "late"]
     assert sum("messages are dropped" in record.message for record in caplog.records) == 2
-    with UnitOfWork(app.engine) as uow:
-        camp = uow.session.exec(select(CampSettings)).one()
+    with raw_session(app.engine) as session:
+        camp = session.exec(select(CampSettings)).one()
         assert camp.voting_open is False  # a deadline is a deadline, however late
 
 

@@ -16,6 +16,7 @@ from storage.core.shared_tables import Event, Membership, Role
 from storage.db import make_engine
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
+from tests.support.store import raw_session
 from tests.support.telegram_api import serve_in_thread
 
 CAMP_TOML = """
@@ -46,8 +47,8 @@ def cli(tmp_path: Path, *arguments: str, **env: str) -> subprocess.CompletedProc
 
 def events(tmp_path: Path) -> list[Event]:
     engine = make_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    with UnitOfWork(engine) as uow:
-        return list(uow.session.exec(select(Event)))
+    with raw_session(engine) as session:
+        return list(session.exec(select(Event)))
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
@@ -64,17 +65,18 @@ def test_camp_import_from_toml(tmp_path: Path) -> None:
     expected = catalogues().text("de", "newcamp.done", name=event.name, code=event.code)
     assert result.stdout.strip() == expected
     engine = make_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    with UnitOfWork(engine) as uow:
-        rooms = uow.session.exec(select(Room).order_by(Room.position)).all()
+    with raw_session(engine) as session:
+        rooms = session.exec(select(Room).order_by(Room.position)).all()
         assert [(r.name, r.capacity) for r in rooms] == [("Aula", 60), ("Raum 1", 20)]
-        slots = uow.session.exec(select(Slot)).all()
+        slots = session.exec(select(Slot)).all()
         assert sorted((s.starts_at.isoformat(), s.blocked) for s in slots)[-1] == (
             "2027-06-14T10:00:00",
             False,
         )
         assert sum(s.blocked for s in slots) == 1
-        (membership,) = uow.session.exec(select(Membership)).all()
+        (membership,) = session.exec(select(Membership)).all()
         assert membership.role == Role.ORGANISER
+    with UnitOfWork(engine) as uow:
         organiser = uow.people.by_identity("telegram", "4242")
         assert organiser is not None
         assert organiser.id == membership.person_id

@@ -9,6 +9,7 @@ from sqlmodel import select
 from bot.bootstrap import App
 from bot.telegram.store import TelegramStore
 from storage.core.shared_tables import InboxEvent
+from tests.support.store import raw_session
 
 MakeApp = Callable[[str], App]
 
@@ -34,6 +35,6 @@ def test_a_batch_is_kept_once_and_handled_once(make_app: MakeApp, store_url: str
     # The next batch forgets the handled update's content, but not that it came.
     assert store.record([update(2)], handled=["update:2"]) == []
     assert [kept.external_id for kept in store.unhandled()] == ["update:1", "update:3"]
-    with app.uow_factory() as uow:
-        payloads = dict(uow.session.exec(select(InboxEvent.external_id, InboxEvent.payload)).all())
+    with raw_session(app.engine) as session:
+        payloads = dict(session.exec(select(InboxEvent.external_id, InboxEvent.payload)).all())
     assert payloads == {"update:1": update(1), "update:2": None, "update:3": update(3)}

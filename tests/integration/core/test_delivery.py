@@ -30,6 +30,7 @@ from storage.core.inbox_outbox import NewMessage
 from storage.core.shared_tables import DeliveryStatus, Identity, MessageRef, OutboxMessage
 from storage.uow import UnitOfWork
 from tests.support.chat import FakeAdapter
+from tests.support.store import raw_session
 
 MakeApp = Callable[[str], App]
 JSON = dict[str, Any]
@@ -62,8 +63,8 @@ def text_from(user: str, text: str, external_id: str = "", platform: str = "fake
 
 
 def statuses(app: App) -> list[DeliveryStatus]:
-    with UnitOfWork(app.engine) as uow:
-        rows = uow.session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    with raw_session(app.engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         return [row.status for row in rows]
 
 
@@ -117,14 +118,14 @@ async def test_a_blocked_person_is_marked_and_skipped(app: App) -> None:
     adapter.failures = [Unreachable("blocked")]
     await sender.flush()
     assert statuses(app)[-1] == DeliveryStatus.SKIPPED
+    with raw_session(app.engine) as session:
+        assert session.exec(select(Identity)).one().unreachable_at is not None
     with UnitOfWork(app.engine) as uow:
-        identity = uow.session.exec(select(Identity)).one()
-        assert identity.unreachable_at is not None
         assert enqueue_for_person(uow, person_id, Reply("Noch eine"), app.clock.now(), 0) == 0
     # Writing to the bot again makes the person reachable again.
     app.router.handle(text_from("ana", "/help"))
-    with UnitOfWork(app.engine) as uow:
-        assert uow.session.exec(select(Identity)).one().unreachable_at is None
+    with raw_session(app.engine) as session:
+        assert session.exec(select(Identity)).one().unreachable_at is None
 
 
 async def test_failures_back_off_and_give_up(app: App, clock: ManualClock) -> None:
@@ -145,10 +146,10 @@ async def test_recovery_after_a_crash_during_a_send(
     app: App, idempotent: bool, expected: int
 ) -> None:
     app.router.handle(text_from("ana", "/consent de"))
-    with UnitOfWork(app.engine) as uow:  # the crash: marked sending, never finished
-        (message,) = uow.session.exec(select(OutboxMessage)).all()
+    with raw_session(app.engine) as session:  # the crash: marked sending, never finished
+        (message,) = session.exec(select(OutboxMessage)).all()
         message.status = DeliveryStatus.SENDING
-        uow.session.add(message)
+        session.add(message)
     adapter = ScriptedAdapter(idempotent=idempotent)
     sender = OutboxSender(app.uow_factory, {"fake": adapter}, app.clock)
     sender.recover()
@@ -175,10 +176,9 @@ async def test_a_notice_reaches_every_platform_of_a_person(app: App) -> None:
         person = uow.people.by_identity("telegram", "ana")
         assert person is not None
         assert person.id is not None
-        uow.session.add(
-            Identity(platform="matrix", platform_user_id="@ana:hs", person_id=person.id)
-        )
-        uow.flush()
+    with raw_session(app.engine) as session:
+        session.add(Identity(platform="matrix", platform_user_id="@ana:hs", person_id=person.id))
+    with UnitOfWork(app.engine) as uow:
         assert enqueue_for_person(uow, person.id, Reply("Hallo"), app.clock.now(), 5) == 2
     await sender.flush()
     assert [r.text for r in telegram.sent["dm-ana"]][-1] == "Hallo"
@@ -196,8 +196,8 @@ async def test_a_reply_that_shows_a_proposal_is_remembered(app: App) -> None:
             app.clock.now(),
         )
     await sender.flush()
-    with UnitOfWork(app.engine) as uow:
-        ref = uow.session.exec(select(MessageRef)).one()
+    with raw_session(app.engine) as session:
+        ref = session.exec(select(MessageRef)).one()
         assert (ref.chat_id, ref.kind, ref.object_id) == ("room-1", "proposal", 1)
         assert ref.message_id.startswith("m")
 
@@ -242,8 +242,8 @@ def test_answers_claimed_when_queued_are_stored_as_being_sent(
     handled = app.router.process(text_from("ana", "/help"), claim_answers=True)
     assert handled.answers_claimed
     assert handled.answers
-    with UnitOfWork(app.engine) as uow:
-        stored = uow.session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    with raw_session(app.engine) as session:
+        stored = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(row.id, row.status, row.attempts) for row in stored] == [
         (message_id, DeliveryStatus.SENDING, 1) for message_id, _ in handled.answers
     ]

@@ -22,6 +22,7 @@ from storage.core.shared_tables import DialogState
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
 from tests.support.chat import FakeAdapter, Person
+from tests.support.store import raw_session
 from tests.unit.core.test_flow import create_camp
 
 MakeApp = Callable[[str], App]
@@ -64,7 +65,8 @@ async def test_the_basic_flow_on_each_store(make_app: MakeApp, store_url: str) -
         proposal = uow.proposals.by_number(1, 1)
         assert proposal is not None
         assert uow.proposals.tallies([proposal]) == {proposal.id: 1}
-        assert uow.session.exec(select(Vote)).all() == []
+    with raw_session(app.engine) as session:
+        assert session.exec(select(Vote)).all() == []
 
 
 async def test_concurrent_votes_never_exceed_the_budget(make_app: MakeApp, store_url: str) -> None:
@@ -85,8 +87,8 @@ async def test_concurrent_votes_never_exceed_the_budget(make_app: MakeApp, store
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         list(pool.map(press, range(1, 13)))
-    with UnitOfWork(app.engine) as uow:
-        assert len(uow.session.exec(select(Vote)).all()) == 5
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(Vote)).all()) == 5
 
 
 async def test_a_dialog_survives_a_restart(make_app: MakeApp, store_url: str) -> None:
@@ -101,8 +103,8 @@ async def test_a_dialog_survives_a_restart(make_app: MakeApp, store_url: str) ->
     second = make_app(store_url)  # a new process: new engine, router and adapter
     again = chat_people(second)("Orga")
     assert await again.text("2027-06-13") == catalogues().text("de", "newcamp.ask_place")
-    with UnitOfWork(second.engine) as uow:
-        state = uow.session.exec(select(DialogState)).one()
+    with raw_session(second.engine) as session:
+        state = session.exec(select(DialogState)).one()
         assert state.data == {"name": "Camp nach dem Neustart", "date": "2027-06-13"}
 
 
@@ -138,6 +140,6 @@ def test_core_statements_see_what_the_unit_has_not_flushed_yet(
         person = uow.people.create_with_identity("console", "ana", now)
         assert person.id is not None
         uow.people.give_consent(person.id, 1, now)  # an ORM object, still pending
-        assert uow.session.new
+        assert uow._session.new  # white-box: the storage's own session
         assert uow.people.has_consent(person.id, 1)  # read past the ORM
         assert not uow.people.has_consent(person.id, 2)

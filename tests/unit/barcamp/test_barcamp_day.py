@@ -27,6 +27,7 @@ from tests.support.day import (
     proposal,
     propose_approved,
 )
+from tests.support.store import raw_session
 from tests.unit.core.test_flow import t
 
 pytestmark = pytest.mark.usefixtures("fast_planner")
@@ -80,8 +81,8 @@ async def test_a_voting_deadline_is_stored_in_the_events_time_zone(
     assert reply == t("de", "voting.deadline_set", when="2027-06-13 09:30")
     # A second deadline replaces the first: one voting, one deadline.
     await orga.says("/voting close at 13.06.2027 9:45")
-    with UnitOfWork(app.engine) as uow:
-        items = uow.session.exec(select(ScheduledItem)).all()
+    with raw_session(app.engine) as session:
+        items = session.exec(select(ScheduledItem)).all()
         # …and moves the reminder to those who have not voted (60 minutes before).
         assert sorted((i.kind.value, i.due_at) for i in items) == [
             (ScheduledKind.VOTE_REMINDER.value, berlin(8, 45)),

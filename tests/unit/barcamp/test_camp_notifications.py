@@ -4,12 +4,9 @@ same texts, in their languages; what the existing day tests do not look at."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
-from sqlmodel import col
 
 from bot.bootstrap import App
 from handlers.core.notices import members_reachable, tell_members
-from storage.core.shared_tables import Identity
 from storage.uow import UnitOfWork
 from tests.support.day import (
     CAMP,
@@ -46,13 +43,7 @@ async def test_publish_counts_and_tells_only_members_who_can_be_reached(
     orga, members = await camp_with(people, ("Ana", "de"), ("Ben", "en"))
     ana, ben = members.values()
     with UnitOfWork(app.engine) as uow:
-        ben_id = uow.people.by_identity("fake", "ben")
-        assert ben_id is not None
-        uow.session.exec(
-            update(Identity)
-            .where(col(Identity.person_id) == ben_id.id)
-            .values(unreachable_at=app.clock.now())
-        )
+        uow.channels.mark_unreachable("fake", "ben", app.clock.now())
     await orga.says("/propose Graffiti-Wand")
     await orga.says("/plan")
     await orga.says("/voting close")

@@ -128,7 +128,6 @@ def make_youth_worker(app: App, person: Person) -> None:
         membership = uow.events.membership(1, found.id)
         assert membership is not None
         membership.role = Role.YOUTHWORKER
-        uow.session.add(membership)
 
 
 async def test_agenda_png_for_the_team_as_a_draft_for_everyone_once_published(

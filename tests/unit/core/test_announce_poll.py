@@ -10,8 +10,8 @@ from bot.bootstrap import App
 from handlers.core.i18n import catalogues
 from handlers.core.messages import ButtonPress, Chat, ChatKind, IncomingText, PollAnswerEvent
 from storage.core.shared_tables import LinkedChat, MessageRef, OutboxMessage, PollAnswer
-from storage.uow import UnitOfWork
 from tests.support.chat import Person
+from tests.support.store import raw_session
 from tests.unit.core.test_flow import create_camp
 
 MakePerson = Callable[..., Person]
@@ -57,8 +57,8 @@ async def test_announce_reaches_every_member_in_their_language_and_linked_groups
         "en", "announce.message", name=name, text="Um 14 Uhr gibt's Pizza!"
     )
     assert orga.adapter.sent["group-1"][-1].text.endswith("Pizza!")
-    with UnitOfWork(app.engine) as uow:
-        batch = uow.session.exec(select(OutboxMessage).where(OutboxMessage.batch != None)).all()  # noqa: E711
+    with raw_session(app.engine) as session:
+        batch = session.exec(select(OutboxMessage).where(OutboxMessage.batch != None)).all()  # noqa: E711
         assert len(batch) == 4
         assert {m.status.value for m in batch} == {"sent"}
 
@@ -85,13 +85,13 @@ async def test_a_poll_with_buttons_counts_each_person_once(app: App, people: Mak
         await person.dispatcher.on_event(
             ButtonPress(person.sender, GROUP, f"pollanswer {poll_id} {choice}")
         )
-    with UnitOfWork(app.engine) as uow:
-        assert len(uow.session.exec(select(PollAnswer)).all()) == 2
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(PollAnswer)).all()) == 2
     summary = await orga.text(f"/closepoll {poll_id}")
     assert t("de", "poll.result_line", option="Pizza", count=0) in summary
     assert t("de", "poll.result_line", option="Pasta", count=2) in summary
-    with UnitOfWork(app.engine) as uow:  # closed: only anonymous counts remain
-        assert uow.session.exec(select(PollAnswer)).all() == []
+    with raw_session(app.engine) as session:  # closed: only anonymous counts remain
+        assert session.exec(select(PollAnswer)).all() == []
     assert await ana.text(f"/pollanswer {poll_id} 0") == t("de", "poll.closed")
 
 
@@ -100,14 +100,14 @@ async def test_native_poll_answers_map_back_through_the_message_reference(
 ) -> None:
     orga, (ana, _) = await camp_with_members(people)
     await in_group(orga, "/poll Wann treffen wir uns? | Montag | Dienstag")
-    with UnitOfWork(app.engine) as uow:
-        ref = uow.session.exec(select(MessageRef).where(MessageRef.kind == "poll")).one()
+    with raw_session(app.engine) as session:
+        ref = session.exec(select(MessageRef).where(MessageRef.kind == "poll")).one()
         poll_ref = ref.message_id
     answer = PollAnswerEvent(ana.sender, poll_ref, (1,), external_id="poll-answer-1")
     await ana.dispatcher.on_event(answer)
     await ana.dispatcher.on_event(answer)  # redelivered: counted once
-    with UnitOfWork(app.engine) as uow:
-        (stored,) = uow.session.exec(select(PollAnswer)).all()
+    with raw_session(app.engine) as session:
+        (stored,) = session.exec(select(PollAnswer)).all()
         assert stored.option_id is not None
     assert t("de", "poll.result_line", option="Dienstag", count=1) in await orga.text(
         f"/closepoll {ref.object_id}"
@@ -122,5 +122,5 @@ async def test_a_poll_from_a_private_chat_goes_to_linked_groups(
     reply = await orga.text("/poll Pizza? | Ja | Nein")
     assert reply.startswith(t("de", "poll.posted", number=1, chats=1)[:20])
     assert orga.adapter.sent["group-1"][-1].poll is not None
-    with UnitOfWork(app.engine) as uow:
-        assert len(uow.session.exec(select(LinkedChat)).all()) == 1
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(LinkedChat)).all()) == 1

@@ -10,10 +10,11 @@ from sqlmodel import select
 
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
-from storage.barcamp.camp_tables import Proposal, Vote
+from storage.barcamp.camp_tables import Vote
 from storage.core.shared_tables import Consent, Identity, Membership, Person, Role
 from storage.uow import UnitOfWork
 from tests.support.chat import Person as ChatPerson
+from tests.support.store import raw_session
 
 MakePerson = Callable[..., ChatPerson]
 
@@ -112,10 +113,12 @@ async def test_camp_join_propose_vote_mine_forget(
         assert uow.people.by_identity("fake", "ana") is None
         tallies = uow.proposals.tallies(uow.proposals.in_event(1))
         assert tallies == {1: 3, 2: 1, 3: 1, 4: 2}
-        proposal_one = uow.session.exec(select(Proposal).where(Proposal.number == 1)).one()
+        proposal_one = uow.proposals.by_number(1, 1)
+        assert proposal_one is not None
         assert proposal_one.proposer_id is None
         assert proposal_one.anonymous_votes == 1
-        assert len(uow.session.exec(select(Vote)).all()) == 3  # Ben 2, Cem 1
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(Vote)).all()) == 3  # Ben 2, Cem 1
     assert t(language, "sessions.votes", count=3) in (await cem.says("/sessions"))[0].text
 
 
@@ -147,16 +150,16 @@ async def test_nothing_beyond_the_platform_id_before_consent(app: App, people: M
     assert welcome.text == t("en", "start.welcome")
     assert any(b.data == "consent en K7M2QX" for row in welcome.buttons for b in row)
     assert await kim.text("/sessions") == t("en", "consent.needed")
-    with UnitOfWork(app.engine) as uow:
-        person = uow.session.exec(select(Person)).one()
+    with raw_session(app.engine) as session:
+        person = session.exec(select(Person)).one()
         assert (person.display_name, person.language) == ("", None)
-        assert uow.session.exec(select(Identity)).one().platform_user_id == "kim secret"
-        assert uow.session.exec(select(Consent)).all() == []
+        assert session.exec(select(Identity)).one().platform_user_id == "kim secret"
+        assert session.exec(select(Consent)).all() == []
     await kim.press("consent en")
-    with UnitOfWork(app.engine) as uow:
-        person = uow.session.exec(select(Person)).one()
+    with raw_session(app.engine) as session:
+        person = session.exec(select(Person)).one()
         assert (person.display_name, person.language) == ("Kim Secret", "en")
-        assert len(uow.session.exec(select(Consent)).all()) == 1
+        assert len(session.exec(select(Consent)).all()) == 1
 
 
 async def test_organiser_role_and_refusal_for_participants(app: App, people: MakePerson) -> None:
@@ -171,8 +174,8 @@ async def test_organiser_role_and_refusal_for_participants(app: App, people: Mak
     assert "/approve" not in help_text
     assert "/vote" in help_text
     assert "/approve" in await orga.text("/help")
-    with UnitOfWork(app.engine) as uow:
-        roles = {m.person_id: m.role for m in uow.session.exec(select(Membership))}
+    with raw_session(app.engine) as session:
+        roles = {m.person_id: m.role for m in session.exec(select(Membership))}
         assert sorted(roles.values()) == [Role.ORGANISER, Role.PARTICIPANT]
 
 

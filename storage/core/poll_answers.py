@@ -1,0 +1,57 @@
+"""Quick polls: the polls, their options and, while a poll is open, who answered what."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from storage.core.shared_tables import Poll, PollAnswer, PollOption
+
+
+class Polls:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, poll_id: int) -> Poll | None:
+        return self._session.get(Poll, poll_id)
+
+    def create(self, poll: Poll, options: list[str]) -> list[PollOption]:
+        """Store a new poll and its options, in this order; the options."""
+        self._session.add(poll)
+        self._session.flush()
+        assert poll.id is not None
+        rows = [
+            PollOption(poll_id=poll.id, position=i, text=text) for i, text in enumerate(options)
+        ]
+        self._session.add_all(rows)
+        self._session.flush()
+        return rows
+
+    def options(self, poll_id: int) -> list[PollOption]:
+        statement = select(PollOption).where(PollOption.poll_id == poll_id)
+        return list(self._session.exec(statement.order_by(col(PollOption.position))))
+
+    def answer(self, poll_id: int, option_id: int, person_id: int, now: datetime) -> None:
+        self._session.add(
+            PollAnswer(poll_id=poll_id, option_id=option_id, person_id=person_id, answered_at=now)
+        )
+
+    def take_back(self, poll_id: int, person_id: int) -> None:
+        """Forget the person's answer to the poll, if there is one."""
+        self._session.exec(
+            delete(PollAnswer).where(
+                col(PollAnswer.poll_id) == poll_id, col(PollAnswer.person_id) == person_id
+            )
+        )
+
+    def answer_counts(self, poll_id: int) -> Counter[int]:
+        """Answers per option id, of the people whose answers are still kept."""
+        statement = select(PollAnswer.option_id).where(PollAnswer.poll_id == poll_id)
+        return Counter(self._session.exec(statement))
+
+    def forget_answers(self, poll_id: int) -> None:
+        """Who answered what, for every person (the counts stay where the caller put them)."""
+        self._session.exec(delete(PollAnswer).where(col(PollAnswer.poll_id) == poll_id))
