@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import TracebackType
 from typing import Protocol, Self
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from storage.barcamp.camp_settings import CampSettingsRepository
-from storage.barcamp.proposals import Proposals, Votes
+from storage.barcamp.proposals import CampSettingsRepository, Proposals, Votes
 from storage.barcamp.session_grid import Grid
 from storage.core.inbox_outbox import Channels, Inbox, Outbox
-from storage.core.memberships import Events
 from storage.core.message_refs import MessageRefs
-from storage.core.people import Dialogs, People
+from storage.core.people import Dialogs, Events, People
 from storage.core.poll_answers import Polls
 from storage.core.timed_items import TimedItems
 from storage.db import READ_ONLY, write_lock
@@ -32,19 +31,60 @@ class UnitOfWork:
     """
 
     _session: Session
-    people: People
-    events: Events
-    proposals: Proposals
-    votes: Votes
-    dialogs: Dialogs
-    inbox: Inbox
-    outbox: Outbox
-    channels: Channels
-    message_refs: MessageRefs
-    polls: Polls
-    grid: Grid
-    timed_items: TimedItems
-    camp_settings: CampSettingsRepository
+
+    # Each repository is made on first use: an event uses a few of them, not all.
+
+    @cached_property
+    def people(self) -> People:
+        return People(self._session)
+
+    @cached_property
+    def events(self) -> Events:
+        return Events(self._session)
+
+    @cached_property
+    def proposals(self) -> Proposals:
+        return Proposals(self._session)
+
+    @cached_property
+    def votes(self) -> Votes:
+        return Votes(self._session)
+
+    @cached_property
+    def dialogs(self) -> Dialogs:
+        return Dialogs(self._session)
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        return Inbox(self._session)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self._session)
+
+    @cached_property
+    def channels(self) -> Channels:
+        return Channels(self._session)
+
+    @cached_property
+    def message_refs(self) -> MessageRefs:
+        return MessageRefs(self._session)
+
+    @cached_property
+    def polls(self) -> Polls:
+        return Polls(self._session)
+
+    @cached_property
+    def grid(self) -> Grid:
+        return Grid(self._session)
+
+    @cached_property
+    def timed_items(self) -> TimedItems:
+        return TimedItems(self._session)
+
+    @cached_property
+    def camp_settings(self) -> CampSettingsRepository:
+        return CampSettingsRepository(self._session)
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
@@ -62,19 +102,6 @@ class UnitOfWork:
             if self._lock is not None:
                 self._lock.release()
             raise
-        self.people = People(self._session)
-        self.events = Events(self._session)
-        self.proposals = Proposals(self._session)
-        self.votes = Votes(self._session)
-        self.dialogs = Dialogs(self._session)
-        self.inbox = Inbox(self._session)
-        self.outbox = Outbox(self._session)
-        self.channels = Channels(self._session)
-        self.message_refs = MessageRefs(self._session)
-        self.polls = Polls(self._session)
-        self.grid = Grid(self._session)
-        self.timed_items = TimedItems(self._session)
-        self.camp_settings = CampSettingsRepository(self._session)
         return self
 
     def __exit__(
@@ -99,8 +126,10 @@ class UnitOfWork:
     def rollback(self) -> None:
         """Undo this unit's changes so far and go on in it (the repositories forget too)."""
         self._session.rollback()
-        self.outbox.added = 0
-        self.camp_settings.forget()
+        if "outbox" in self.__dict__:
+            self.outbox.added = 0
+        if "camp_settings" in self.__dict__:
+            self.camp_settings.forget()
 
 
 class UnitOfWorkFactory(Protocol):
