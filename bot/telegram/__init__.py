@@ -3,7 +3,7 @@
 Modules, one concern each: `adapter` (the port), `polling` and `webhook` (updates in),
 `store` (the durable inbox and small state), `updates` (updates to neutral events),
 `lanes` (ordered per person, parallel across people), `sending` (replies to API calls),
-`pacing` (Telegram's send limits), `rendering` (escaping, splitting), `keyboards`,
+`pacing` (Telegram's send limits), `rendering` (escaping, splitting, inline keyboards),
 `menus` (setMyCommands), `options` (settings).
 """
 

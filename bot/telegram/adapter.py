@@ -18,12 +18,12 @@ from telegram import Update
 from telegram import error as tg_error
 
 from bot.adapter import IncomingHandler
-from bot.telegram.keyboards import is_stored_key, state_key
 from bot.telegram.lanes import Lanes
 from bot.telegram.menus import Menus
 from bot.telegram.options import TelegramOptions
 from bot.telegram.pacing import SendLimits, SendPacer
 from bot.telegram.polling import Poller, PollingBot, Received
+from bot.telegram.rendering import is_stored_key, state_key
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.sending import OpenQueries, TelegramSender
 from bot.telegram.store import PLATFORM, StoredUpdate, TelegramStore, external_id

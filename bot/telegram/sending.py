@@ -20,13 +20,15 @@ from telegram import error as tg_error
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapter import RetryAfter, Unreachable
-from bot.telegram.keyboards import inline_keyboard, long_data, state_key
 from bot.telegram.pacing import SendPacer
 from bot.telegram.rendering import (
     CAPTION_LIMIT,
     PARSE_MODE,
     escape,
     html_pieces,
+    inline_keyboard,
+    long_data,
+    state_key,
     telegram_length,
 )
 from bot.telegram.store import TelegramStore
