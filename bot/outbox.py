@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from bot.adapter import Adapter, RetryAfter, Unreachable
-from bot.group_commit import GroupCommit
 from handlers.core.messages import Reply
 from handlers.core.outbox_replies import payload_to_reply
 from schedules.core.clock import Clock
@@ -281,3 +281,40 @@ class OutboxSender:
             return min(IDLE_WAIT_SECONDS, max(0.05, seconds))
 
         return await asyncio.to_thread(next_due)
+
+
+# -- group commit ----------------------------------------------------------------------
+# Many small writes of concurrent sends in one store transaction. Each caller waits until
+# its item is committed, so nothing changes for it but the cost: while one transaction is
+# being written, the items that arrive queue up and go together in the next one.
+
+Item = TypeVar("Item")
+
+
+class GroupCommit(Generic[Item]):
+    def __init__(self, write: Callable[[list[Item]], None]) -> None:
+        self._write = write  # one transaction for the whole list, run in a worker thread
+        self._waiting: list[tuple[Item, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def put(self, item: Item) -> None:
+        """Returns once `item` is committed; raises what writing its batch raised."""
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_while_waiting())
+        await asyncio.shield(done)  # a cancelled caller must not fail the others' batch
+
+    async def _write_while_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await asyncio.to_thread(self._write, [item for item, _ in batch])
+            except Exception as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
