@@ -14,36 +14,18 @@ refused, and `/help` there does not list the commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Sequence
 
 from handlers.core.dialogs import Dialog, Finish, Step
-from handlers.core.registry import CommandFunc, registry
-from storage.core.shared_tables import EventKind, Role
+from handlers.core.registry import registry
+from storage.core.shared_tables import EventKind
 
 BARCAMP = frozenset({EventKind.BARCAMP})
 
 
-def command(
-    name: str,
-    *,
-    roles: frozenset[Role] | None = None,
-    consent: bool = True,
-    event: bool = False,
-    hidden: bool = False,
-    private: bool = False,
-    refreshes: str | None = None,
-) -> Callable[[CommandFunc], CommandFunc]:
-    """Register a BarCamp command (see `Registry.command`)."""
-    return registry.command(
-        name,
-        roles=roles,
-        consent=consent,
-        event=event,
-        hidden=hidden,
-        private=private,
-        refreshes=refreshes,
-        kinds=BARCAMP,
-    )
+# Register a BarCamp command: `Registry.command`'s options, with the kind filled in.
+command = functools.partial(registry.command, kinds=BARCAMP)
 
 
 def dialog(name: str, *, steps: Sequence[Step], finish: Finish) -> Dialog:

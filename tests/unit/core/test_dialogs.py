@@ -39,6 +39,17 @@ def dialog_of(app: App, person: ChatPerson) -> tuple[str, str, dict[str, object]
         return None if state is None else (state.name, state.step, dict(state.data))
 
 
+def store_dialog(
+    app: App, person: ChatPerson, name: str, step: str, data: dict[str, object]
+) -> None:
+    """A dialog row as an earlier version of the bot left it."""
+    with UnitOfWork(app.engine) as uow:
+        found = uow.people.by_identity(person.sender.platform, person.user_id)
+        assert found is not None
+        assert found.id is not None
+        uow.dialogs.save(found.id, name, step, data, datetime(2027, 3, 1, tzinfo=UTC))
+
+
 async def consented(person: ChatPerson) -> None:
     await person.says("/start")
     await person.press("consent de")
@@ -154,12 +165,8 @@ async def test_a_dialog_stored_by_the_step_functions_goes_on(app: App, people: M
     """Rows of the former dialogs had the same names, steps and data: they still work."""
     orga = people("Orga")
     await consented(orga)
-    with UnitOfWork(app.engine) as uow:
-        person = uow.people.by_identity(orga.sender.platform, orga.user_id)
-        assert person is not None
-        assert person.id is not None
-        data = {"name": "Altes Camp", "date": "2027-06-13", "place": ""}
-        uow.dialogs.save(person.id, "newcamp", "rooms", data, datetime(2027, 3, 1, tzinfo=UTC))
+    data = {"name": "Altes Camp", "date": "2027-06-13", "place": ""}
+    store_dialog(app, orga, "newcamp", "rooms", data)
     assert await orga.text("Aula:30") == t("newcamp.ask_slots")
     done = await orga.text("10:00-11:00")
     code = re.search(r"/join ([A-Z2-9]{6})", done)
@@ -171,11 +178,7 @@ async def test_a_dialog_stored_by_the_step_functions_goes_on(app: App, people: M
 async def test_a_step_that_is_gone_ends_the_dialog(app: App, people: MakePerson) -> None:
     orga = people("Orga")
     await consented(orga)
-    with UnitOfWork(app.engine) as uow:
-        person = uow.people.by_identity(orga.sender.platform, orga.user_id)
-        assert person is not None
-        assert person.id is not None
-        uow.dialogs.save(person.id, "newcamp", "colour", {}, datetime(2027, 3, 1, tzinfo=UTC))
+    store_dialog(app, orga, "newcamp", "colour", {})
     assert await orga.text("blau") == t("error.not_a_command")
     assert dialog_of(app, orga) is None
 
