@@ -130,6 +130,8 @@ class UnitOfWork:
             self.outbox.added = 0
         if "camp_settings" in self.__dict__:
             self.camp_settings.forget()
+        if "votes" in self.__dict__:
+            self.votes.forget()
 
 
 class UnitOfWorkFactory(Protocol):

@@ -9,4 +9,5 @@ from handlers.core.message_bus import Effects, handles
 @handles(PersonForgetting)
 def forget_votes_and_proposals(event: PersonForgetting, effects: Effects) -> None:
     """Votes become anonymous counts, waiting proposals go, the others lose their author."""
+    effects.uow.votes.anonymise(event.person_id)
     effects.uow.proposals.forget_person(event.person_id)

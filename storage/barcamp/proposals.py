@@ -128,8 +128,7 @@ class Proposals:
     def forget_person(self, person_id: int) -> None:
         """Votes become anonymous counts; proposals still waiting for moderation are
         deleted, approved ones belong to the camp (others voted for them) and lose
-        their author."""
-        self._anonymise_votes(person_id)
+        their author. The votes go first, through `Votes.anonymise`."""
         self._session.exec(
             delete(Proposal).where(
                 col(Proposal.proposer_id) == person_id,
@@ -140,7 +139,53 @@ class Proposals:
             update(Proposal).where(col(Proposal.proposer_id) == person_id).values(proposer_id=None)
         )
 
-    def _anonymise_votes(self, person_id: int) -> None:
+
+class Votes:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        # A person's votes in an event, as this unit of work last read or wrote them: a
+        # press reads them for the ballot rule and again for the re-rendered ballot.
+        self._known: dict[tuple[int, int], frozenset[int]] = {}
+
+    def of_person(self, event_id: int, person_id: int) -> set[int]:
+        """Proposal ids this person voted for in the event (shown only to that person)."""
+        known = self._known.get((event_id, person_id))
+        if known is None:
+            parameters = {"person_id": person_id, "event_id": event_id}
+            known = frozenset(run_core(self._session, _VOTES_OF_PERSON, parameters).scalars())
+            self._known[event_id, person_id] = known
+        return set(known)
+
+    def apply(
+        self,
+        event_id: int,
+        person_id: int,
+        added: Iterable[int],
+        removed: Iterable[int],
+        now: datetime,
+    ) -> None:
+        """A ballot's change in one event: votes added and taken back."""
+        before = self.of_person(event_id, person_id)
+        added, removed = set(added), set(removed)
+        for proposal_id in added:
+            self.add(proposal_id, person_id, now)
+        for proposal_id in removed:
+            self.remove(proposal_id, person_id)
+        self._known[event_id, person_id] = frozenset((before | added) - removed)
+
+    # Votes are never loaded as objects, so they are written past the ORM as well.
+    def add(self, proposal_id: int, person_id: int, now: datetime) -> None:
+        self._forget_known(person_id)
+        values = {"proposal_id": proposal_id, "person_id": person_id, "now": now}
+        run_core(self._session, _ADD_VOTE, values)
+
+    def remove(self, proposal_id: int, person_id: int) -> None:
+        self._forget_known(person_id)
+        run_core(self._session, _REMOVE_VOTE, {"proposal_id": proposal_id, "person_id": person_id})
+
+    def anonymise(self, person_id: int) -> None:
+        """/forgetme: the person's votes stay only as anonymous counts."""
+        self._forget_known(person_id)
         voted = select(Vote.proposal_id).where(Vote.person_id == person_id)
         self._session.exec(
             update(Proposal)
@@ -149,23 +194,13 @@ class Proposals:
         )
         self._session.exec(delete(Vote).where(col(Vote.person_id) == person_id))
 
+    def forget(self) -> None:
+        """After a rollback: what was read or written before may be undone."""
+        self._known.clear()
 
-class Votes:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def of_person(self, event_id: int, person_id: int) -> set[int]:
-        """Proposal ids this person voted for in the event (shown only to that person)."""
-        parameters = {"person_id": person_id, "event_id": event_id}
-        return set(run_core(self._session, _VOTES_OF_PERSON, parameters).scalars())
-
-    # Votes are never loaded as objects, so they are written past the ORM as well.
-    def add(self, proposal_id: int, person_id: int, now: datetime) -> None:
-        values = {"proposal_id": proposal_id, "person_id": person_id, "now": now}
-        run_core(self._session, _ADD_VOTE, values)
-
-    def remove(self, proposal_id: int, person_id: int) -> None:
-        run_core(self._session, _REMOVE_VOTE, {"proposal_id": proposal_id, "person_id": person_id})
+    def _forget_known(self, person_id: int) -> None:
+        for key in [key for key in self._known if key[1] == person_id]:
+            del self._known[key]
 
 
 class CampSettingsRepository:

@@ -22,10 +22,7 @@ def vote(ctx: Context, numbers: list[int]) -> None:
     proposals = {_id(p): p for p in (approved_proposal(ctx, event.id, n) for n in numbers)}
     mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
     change = toggle(mine, list(proposals), camp.vote_budget)
-    for proposal_id in change.added:
-        ctx.uow.votes.add(proposal_id, ctx.person_id, ctx.now())
-    for proposal_id in change.removed:
-        ctx.uow.votes.remove(proposal_id, ctx.person_id)
+    ctx.uow.votes.apply(event.id, ctx.person_id, change.added, change.removed, ctx.now())
     lines = [_line(ctx, "vote.added", proposals[pid]) for pid in change.added]
     lines += [_line(ctx, "vote.removed", proposals[pid]) for pid in change.removed]
     lines.append(budget_line(ctx, event, change.used))
