@@ -76,7 +76,6 @@ class TelegramAdapter:
         self.concurrency = concurrency or options.concurrency
         self._on_event: IncomingHandler | None = None
         self._lanes: Lanes[Work] | None = None
-        self._handled: list[str] = []
         self._background: list[asyncio.Task[None]] = []
 
     # -- the Adapter port ------------------------------------------------------------------
@@ -178,10 +177,9 @@ class TelegramAdapter:
 
     async def _keep(self, batch: list[Received]) -> None:
         """Store a batch (this is what makes confirming it safe), then queue it."""
-        handled, self._handled = self._handled, []
         payloads = [payload for payload, _ in batch]
         read = {external_id(update.update_id): update for _, update in batch}
-        for stored in await asyncio.to_thread(self.store.record, payloads, handled):
+        for stored in await asyncio.to_thread(self.store.record, payloads):
             self._queue(stored, read.get(stored.external_id))
         assert self._lanes is not None
         while self._lanes.backlog > MAX_BACKLOG:
@@ -220,7 +218,6 @@ class TelegramAdapter:
             # the pressed message was answered with it (and the toast) already.
             if key in self.queries:
                 await self.sender.answer_press(key)
-        self._handled.append(key)
 
 
 async def _until_reachable(call: Callable[[], Awaitable[object]]) -> None:
