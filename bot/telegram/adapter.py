@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 # Updates waiting in memory before we ask Telegram for more (they are safe in the store).
 MAX_BACKLOG = 1000
+# How long a stop waits for the updates received to be handled.
+STOP_DRAIN_SECONDS = 5.0
 TEAM_MENU_REFRESH_SECONDS = 300.0
 CONNECT_PAUSE_MAX_SECONDS = 60.0
 
@@ -105,6 +107,10 @@ class TelegramAdapter:
         if self.webhook is not None:
             await self.webhook.stop()
         if self._lanes is not None:
+            # Updates already received are handled before we go, so their raw content
+            # (names, text) does not wait in the store for the next start.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._lanes.wait_idle(), STOP_DRAIN_SECONDS)
             await self._lanes.cancel()
 
     async def send(self, chat_id: str, reply: Reply, delivery_id: int) -> str | None:

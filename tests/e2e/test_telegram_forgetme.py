@@ -13,12 +13,17 @@ code she typed is the camp's, not hers. Her vote stays as an anonymous count.
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
+from bot.telegram.store import external_id
 from handlers.core.i18n import catalogues
 from storage.barcamp.camp_tables import Proposal
+from storage.core.shared_tables import InboxEvent
 from storage.db import make_engine
 from tests.e2e.test_telegram_flow import create_camp
 from tests.support.privacy_scan import rows_naming, sqlite_files_naming
@@ -124,3 +129,38 @@ async def test_forgetme_leaves_no_trace_of_her(telegram_api: BotAccount, store_u
             assert sqlite_files_naming(engine, needles) == {}
         finally:
             engine.dispose()
+
+
+async def test_a_stop_leaves_no_raw_update_of_someone_who_never_agreed(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    """Updates received just before a stop are handled first, which drops their content:
+    the name and text of a person who never agreed do not wait in the store."""
+    stranger = TgUser(7340099999, "Xaver", "xaver_zz", last_name="Zwiebel")
+    texts = [f"Hallo Bot, Nachricht {number}" for number in range(20)]
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        keys = [external_id(telegram_api.inject_message(stranger, text)) for text in texts]
+        await until_all_kept(bot.app.engine, keys)
+    engine = make_engine(sqlite_url)
+    try:
+        needles = ["Xaver", "Zwiebel", "xaver_zz", *texts]
+        assert rows_naming(engine, needles) == {}
+        assert sqlite_files_naming(engine, needles) == {}
+        with raw_session(engine) as session:
+            handled = session.exec(select(InboxEvent).where(col(InboxEvent.external_id).in_(keys)))
+            assert all(event.handled_at is not None for event in handled)
+    finally:
+        engine.dispose()
+
+
+async def until_all_kept(engine: Engine, keys: list[str], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while kept(engine, keys) < len(keys):
+        assert time.monotonic() < deadline, "the updates were not all received"
+        await asyncio.sleep(0.01)
+
+
+def kept(engine: Engine, keys: list[str]) -> int:
+    with raw_session(engine) as session:
+        statement = select(InboxEvent.id).where(col(InboxEvent.external_id).in_(keys))
+        return len(session.exec(statement).all())
