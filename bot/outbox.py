@@ -221,9 +221,13 @@ class OutboxSender:
         now = self.clock.now()
         with self.uow_factory() as uow:
             uow.outbox.mark_sent([(s.delivery.id, s.platform_message_id) for s in sent], now)
+            showing = [s.delivery.id for s in sent if s.delivery.reply.shows]
+            # A message whose row /forgetme deleted while it was on its way stays unknown.
+            still_known = uow.outbox.existing(showing)
             for item in sent:
-                if item.delivery.reply.shows and item.platform_message_id:
-                    kind, object_id = item.delivery.reply.shows
+                shows = item.delivery.reply.shows
+                if shows and item.platform_message_id and item.delivery.id in still_known:
+                    kind, object_id = shows
                     uow.message_refs.add(
                         MessageRef(
                             platform=item.platform,

@@ -7,6 +7,7 @@ import gc
 import importlib
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -14,6 +15,7 @@ from bot.adapter import Adapter
 from bot.bootstrap import App
 from bot.console import ConsoleAdapter
 from bot.dispatcher import Dispatcher
+from bot.housekeeping import DeliveryHousekeeping
 from bot.outbox import OutboxSender
 from bot.scheduler import SchedulerService
 from bot.settings import Settings
@@ -54,7 +56,8 @@ def build_adapters(app: App) -> dict[str, Adapter]:
 
 
 def build_services(settings: Settings) -> list[Service]:
-    return [SchedulerService(), PlannerWarmUp()]
+    retention = timedelta(days=settings.delivery_retention_days)
+    return [SchedulerService(), PlannerWarmUp(), DeliveryHousekeeping(retention)]
 
 
 def freeze_startup_heap() -> None:

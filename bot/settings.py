@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # write lock), so more seconds are a better grid for a large camp and a longer wait.
     plan_seconds: float = Field(default=DEFAULT_PLAN_SECONDS, gt=0, le=600)
     plan_workers: int = Field(default=DEFAULT_PLAN_WORKERS, ge=1, le=64)
+    # Keys of handled events and finished messages (no content) are deleted after this;
+    # at least a day, since Telegram redelivers unconfirmed updates for 24 hours.
+    delivery_retention_days: int = Field(default=7, ge=1, le=365)
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(default=None, description="self-hosted Bot API server")

@@ -90,4 +90,5 @@ class Invites:
 
     async def greeted(self, room_id: str) -> None:
         self.greetings.pop(room_id, None)
-        await asyncio.to_thread(self.store.claim, GREETING_PREFIX + room_id)
+        # Sent once with its own transaction id: the room is not kept any longer.
+        await asyncio.to_thread(self.store.drop, GREETING_PREFIX + room_id)

@@ -1,21 +1,21 @@
 """Voting with reactions: a 👍 on a proposal message in a direct chat toggles that vote.
 
 Taking the 👍 away again (a redaction of the reaction) toggles it back. To know what a
-redacted reaction voted for, the reaction stays in the inbox with the proposal's id
-(and nothing about who sent it).
+redacted reaction voted for, the reaction is kept as a message that shows the proposal
+(`MessageRef`), tied to the person, so that /forgetme removes it with them; nothing else
+of the reaction is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from bot.matrix.store import MatrixStore
+from bot.matrix.store import VOTE_REACTION, MatrixStore
 from handlers.core.messages import ButtonPress, Chat, Sender
 
 THUMBS_UP = "👍"
 # Variation selector and skin tones: 👍️ and 👍🏽 are thumbs up too.
 MODIFIERS = {"\ufe0f", *(chr(code) for code in range(0x1F3FB, 0x1F400))}
-VOTE_REACTION = "vote_reaction"
 
 
 def is_thumbs_up(key: str) -> bool:
@@ -36,24 +36,28 @@ class ReactionVotes:
         )
         if proposal_id is None:
             return None
-        payload = {"kind": VOTE_REACTION, "proposal_id": proposal_id}
-        await asyncio.to_thread(self.store.record, reaction_id, payload)
-        return await self._press(sender, chat, proposal_id, reaction_id)
+        number = await self._number(proposal_id, sender)
+        if number is not None:  # it votes: remember for what, to take it back
+            await asyncio.to_thread(
+                self.store.remember_reaction, chat.chat_id, reaction_id, proposal_id, sender.user_id
+            )
+        return self._press(sender, chat, number, reaction_id)
 
     async def taken_back(
         self, sender: Sender, chat: Chat, redaction_id: str, redacted_id: str
     ) -> ButtonPress | None:
-        payload = await asyncio.to_thread(self.store.payload_of, redacted_id)
-        if not payload or payload.get("kind") != VOTE_REACTION:
-            return None
-        return await self._press(sender, chat, int(payload["proposal_id"]), redaction_id)
-
-    async def _press(
-        self, sender: Sender, chat: Chat, proposal_id: int, event_id: str
-    ) -> ButtonPress:
-        number = await asyncio.to_thread(
-            self.store.proposal_number_for, proposal_id, sender.user_id
+        proposal_id = await asyncio.to_thread(
+            self.store.shown_in, chat.chat_id, redacted_id, VOTE_REACTION
         )
+        if proposal_id is None:
+            return None
+        number = await self._number(proposal_id, sender)
+        return self._press(sender, chat, number, redaction_id)
+
+    async def _number(self, proposal_id: int, sender: Sender) -> int | None:
+        return await asyncio.to_thread(self.store.proposal_number_for, proposal_id, sender.user_id)
+
+    def _press(self, sender: Sender, chat: Chat, number: int | None, event_id: str) -> ButtonPress:
         # Another event is active now: show its proposals rather than vote blindly.
         data = f"vote {number}" if number is not None else "sessions"
         return ButtonPress(sender, chat, data, external_id=event_id)

@@ -2,31 +2,35 @@
 
 - `ChannelState`: the sync token (`next_batch`), the transaction-id salt, which rooms
   are direct chats and which still need a greeting.
-- `InboxEvent`: events kept for later (undecryptable yet; a 👍 that voted, so that taking
-  it back votes again), and claims of events the core does not see.
-- `MessageRef`: the per-proposal messages of a proposal list (for reaction votes).
+- `InboxEvent`: events kept for later (undecryptable yet, greetings still to send), and
+  claims of events the core does not see; a handled event keeps only its id.
+- `MessageRef`: the per-proposal messages of a proposal list, and the 👍 that voted on
+  them (so that taking one back votes again), tied to the person who reacted.
 
 Every method is one short transaction; the adapter calls them in a worker thread.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
 from schedules.core.clock import Clock
+from storage.core.inbox_outbox import chat_state_key
 from storage.core.shared_tables import MessageRef
 from storage.uow import UnitOfWorkFactory
 
 PLATFORM = "matrix"
 NEXT_BATCH = "next_batch"
 TXN_SALT = "txn_salt"
+# The kind of `MessageRef` of a 👍 that voted for a proposal.
+VOTE_REACTION = "vote_reaction"
 
 
 def room_key(prefix: str, room_id: str) -> str:
-    """State keys are short; room ids are not always."""
-    return f"{prefix}:{hashlib.sha256(room_id.encode()).hexdigest()[:40]}"
+    """State keys are short; room ids are not always. /forgetme finds those of a direct
+    chat again (`Channels.forget_chat_states`)."""
+    return chat_state_key(prefix, room_id)
 
 
 class MatrixStore:
@@ -59,14 +63,15 @@ class MatrixStore:
         with self.uow_factory() as uow:
             return uow.inbox.record(PLATFORM, event_id, payload, self.clock.now())
 
-    def payload_of(self, event_id: str) -> dict[str, Any] | None:
-        with self.uow_factory(read_only=True) as uow:
-            return uow.inbox.payload(PLATFORM, event_id)
-
     def claim(self, event_id: str) -> bool:
         """Mark an event handled that never reaches the core; False if it already was."""
         with self.uow_factory() as uow:
             return uow.inbox.claim(PLATFORM, event_id, self.clock.now())
+
+    def drop(self, event_id: str) -> None:
+        """Forget a kept event that nobody can deliver again (a greeting sent)."""
+        with self.uow_factory() as uow:
+            uow.inbox.drop(PLATFORM, event_id)
 
     def pending(self, limit: int = 100) -> list[tuple[str, dict[str, Any]]]:
         with self.uow_factory(read_only=True) as uow:
@@ -92,6 +97,26 @@ class MatrixStore:
                             created_at=self.clock.now(),
                         )
                     )
+
+    def remember_reaction(
+        self, room_id: str, reaction_id: str, proposal_id: int, user_id: str
+    ) -> None:
+        """A 👍 that voted for a proposal, tied to the person (once: syncs may repeat it)."""
+        with self.uow_factory() as uow:
+            person = uow.people.by_identity(PLATFORM, user_id)
+            if person is None or uow.message_refs.exists(PLATFORM, room_id, reaction_id):
+                return
+            uow.message_refs.add(
+                MessageRef(
+                    platform=PLATFORM,
+                    chat_id=room_id,
+                    message_id=reaction_id,
+                    person_id=person.id,
+                    kind=VOTE_REACTION,
+                    object_id=proposal_id,
+                    created_at=self.clock.now(),
+                )
+            )
 
     def shown_in(self, room_id: str, event_id: str, kind: str) -> int | None:
         with self.uow_factory(read_only=True) as uow:

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 # Updates waiting in memory before we ask Telegram for more (they are safe in the store).
 MAX_BACKLOG = 1000
+# How long a stop waits for the updates received to be handled.
+STOP_DRAIN_SECONDS = 5.0
 TEAM_MENU_REFRESH_SECONDS = 300.0
 CONNECT_PAUSE_MAX_SECONDS = 60.0
 
@@ -76,7 +78,6 @@ class TelegramAdapter:
         self.concurrency = concurrency or options.concurrency
         self._on_event: IncomingHandler | None = None
         self._lanes: Lanes[Work] | None = None
-        self._handled: list[str] = []
         self._background: list[asyncio.Task[None]] = []
 
     # -- the Adapter port ------------------------------------------------------------------
@@ -106,6 +107,10 @@ class TelegramAdapter:
         if self.webhook is not None:
             await self.webhook.stop()
         if self._lanes is not None:
+            # Updates already received are handled before we go, so their raw content
+            # (names, text) does not wait in the store for the next start.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._lanes.wait_idle(), STOP_DRAIN_SECONDS)
             await self._lanes.cancel()
 
     async def send(self, chat_id: str, reply: Reply, delivery_id: int) -> str | None:
@@ -178,10 +183,9 @@ class TelegramAdapter:
 
     async def _keep(self, batch: list[Received]) -> None:
         """Store a batch (this is what makes confirming it safe), then queue it."""
-        handled, self._handled = self._handled, []
         payloads = [payload for payload, _ in batch]
         read = {external_id(update.update_id): update for _, update in batch}
-        for stored in await asyncio.to_thread(self.store.record, payloads, handled):
+        for stored in await asyncio.to_thread(self.store.record, payloads):
             self._queue(stored, read.get(stored.external_id))
         assert self._lanes is not None
         while self._lanes.backlog > MAX_BACKLOG:
@@ -220,7 +224,6 @@ class TelegramAdapter:
             # the pressed message was answered with it (and the toast) already.
             if key in self.queries:
                 await self.sender.answer_press(key)
-        self._handled.append(key)
 
 
 async def _until_reachable(call: Callable[[], Awaitable[object]]) -> None:

@@ -35,17 +35,14 @@ class TelegramStore:
 
     # -- the durable inbox --------------------------------------------------------------
 
-    def record(
-        self, updates: Iterable[dict[str, Any]], handled: Iterable[str] = ()
-    ) -> list[StoredUpdate]:
+    def record(self, updates: Iterable[dict[str, Any]]) -> list[StoredUpdate]:
         """Keep raw updates before they are confirmed; those seen before are left out.
 
-        The same transaction forgets the raw content of updates handled since the last
-        batch: once handled, only the update id is needed (to refuse it a second time).
+        The transaction that handles an update forgets its raw content (names, text):
+        once handled, only the update id is needed (to refuse it a second time).
         """
         batch = [(external_id(int(update["update_id"])), update) for update in updates]
         with self.uow_factory() as uow:
-            uow.inbox.forget_payloads(PLATFORM, list(handled))
             new = uow.inbox.record_new(PLATFORM, batch, self.clock.now())
         return [StoredUpdate(key, update) for key, update in batch if key in new]
 
@@ -59,6 +56,7 @@ class TelegramStore:
             ]
 
     def scrub_all_handled(self) -> None:
+        """Raw content an older version kept after handling, gone."""
         with self.uow_factory() as uow:
             uow.inbox.forget_handled_payloads(PLATFORM)
 

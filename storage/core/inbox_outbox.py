@@ -1,13 +1,19 @@
-"""Repositories for delivery: the inbox (exactly-once handling) and the outbox."""
+"""Repositories for delivery: the inbox (exactly-once handling) and the outbox.
+
+Both keep the least that works: a handled event keeps only its key (to refuse it a
+second time), a finished message only its ids, status and times; `prune` deletes them
+once the platforms can no longer deliver them again.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import hashlib
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, insert, null, update
+from sqlalchemy import CursorResult, bindparam, delete, func, insert, null, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -36,7 +42,8 @@ _CLAIM_KEPT_EVENT = (
         col(InboxEvent.external_id) == bindparam("key"),
         col(InboxEvent.handled_at).is_(None),
     )
-    .values(handled_at=bindparam("now"))
+    # Once handled, the raw event (names, free text) is not needed any more.
+    .values(handled_at=bindparam("now"), payload=null())
 )
 _RELEASE = (
     update(OutboxMessage)
@@ -46,6 +53,16 @@ _RELEASE = (
     )
     .values(status=DeliveryStatus.PENDING, attempts=col(OutboxMessage.attempts) - 1)
 )
+# A finished message keeps its ids, status and times: what it said, to whom and with
+# which attachment is forgotten (a ballot's answer says who voted for what).
+_SCRUBBED: dict[str, Any] = {
+    "payload": {},
+    "attachment": None,
+    "chat_id": None,
+    "recipient_user_id": None,
+    "person_id": None,
+}
+FINISHED = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED)
 _MARK_SENT = (
     update(OutboxMessage)
     .where(col(OutboxMessage.id) == bindparam("message_id"))
@@ -54,6 +71,7 @@ _MARK_SENT = (
         sent_at=bindparam("sent"),
         platform_message_id=bindparam("message_ref"),
         error=None,
+        **_SCRUBBED,
     )
 )
 _IDENTITY = select(Identity).where(
@@ -144,30 +162,8 @@ class Inbox:
         )
         return list(self._session.exec(statement))
 
-    def payload(self, platform: str, external_id: str) -> dict[str, Any] | None:
-        """The raw event as kept, if it was kept with its content."""
-        statement = select(InboxEvent.payload).where(
-            InboxEvent.platform == platform, InboxEvent.external_id == external_id
-        )
-        payload = self._session.exec(statement).first()
-        return dict(payload) if payload is not None else None
-
-    def forget_payloads(self, platform: str, external_ids: Collection[str]) -> None:
-        """Drop the raw content of these events if they are handled: only the key is needed
-        then (to refuse the event a second time)."""
-        if external_ids:
-            self._session.exec(
-                update(InboxEvent)
-                .where(
-                    col(InboxEvent.platform) == platform,
-                    col(InboxEvent.external_id).in_(list(external_ids)),
-                    col(InboxEvent.handled_at).is_not(None),
-                )
-                .values(payload=null())
-            )
-
     def forget_handled_payloads(self, platform: str) -> None:
-        """`forget_payloads` for every handled event of the platform that still has one."""
+        """Drop the raw content of handled events (kept by versions that dropped it later)."""
         self._session.exec(
             update(InboxEvent)
             .where(
@@ -177,6 +173,68 @@ class Inbox:
             )
             .values(payload=null())
         )
+
+    def drop(self, platform: str, external_id: str) -> None:
+        """Forget an event entirely: for events nobody can deliver a second time."""
+        self._session.exec(
+            delete(InboxEvent).where(
+                col(InboxEvent.platform) == platform, col(InboxEvent.external_id) == external_id
+            )
+        )
+
+    def forget_kept_from(self, platform: str, platform_user_id: str) -> int:
+        """Delete the raw events still waiting that come from this account; how many.
+
+        Such an event (e.g. one still waiting for its room key) is then never handled: it
+        came from a person who asked to be forgotten.
+        """
+        statement = select(InboxEvent.id, InboxEvent.payload).where(
+            InboxEvent.platform == platform, col(InboxEvent.payload).is_not(None)
+        )
+        theirs = [
+            event_id
+            for event_id, payload in self._session.exec(statement)
+            if platform_user_id in _account_ids(payload)
+        ]
+        if theirs:
+            self._session.exec(delete(InboxEvent).where(col(InboxEvent.id).in_(theirs)))
+        return len(theirs)
+
+    def platforms(self) -> list[str]:
+        statement = select(InboxEvent.platform).distinct()
+        return list(self._session.exec(statement))
+
+    def prune(self, platform: str, handled_before: datetime) -> int:
+        """Delete the keys of events handled before this time; how many.
+
+        The caller chooses a time after which the platform delivers nothing again.
+        """
+        result = self._session.exec(
+            delete(InboxEvent).where(
+                col(InboxEvent.platform) == platform,
+                col(InboxEvent.handled_at).is_not(None),
+                col(InboxEvent.handled_at) < handled_before,
+            )
+        )
+        return int(cast(CursorResult[Any], result).rowcount)
+
+
+# Where raw platform events name their sender (Telegram's "from" and "chat" objects
+# have an "id", Matrix events a "sender", Matrix membership a "state_key").
+_ACCOUNT_KEYS = frozenset({"id", "sender", "user_id", "state_key"})
+
+
+def _account_ids(payload: Any) -> Iterator[str]:
+    """The account ids a raw event names, as text, anywhere in it."""
+    if isinstance(payload, dict):
+        for key, value in payload.items():
+            if key in _ACCOUNT_KEYS and isinstance(value, str | int):
+                yield str(value)
+            else:
+                yield from _account_ids(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            yield from _account_ids(value)
 
 
 @dataclass(frozen=True)
@@ -224,6 +282,13 @@ class Outbox:
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self._session.get(OutboxMessage, message_id)
+
+    def existing(self, message_ids: list[int]) -> set[int]:
+        """Which of these messages are still in the outbox."""
+        if not message_ids:
+            return set()
+        statement = select(OutboxMessage.id).where(col(OutboxMessage.id).in_(message_ids))
+        return {message_id for message_id in self._session.exec(statement) if message_id}
 
     def due(self, platform: str, now: datetime, limit: int = 200) -> list[OutboxMessage]:
         """Pending messages whose time has come: answers first, then oldest first."""
@@ -294,7 +359,37 @@ class Outbox:
         message.status, message.sent_at = status, now
         message.platform_message_id = platform_message_id
         message.error = error[:300] if error else None
+        for name, value in _SCRUBBED.items():
+            setattr(message, name, value)
         self._session.add(message)
+
+    def forget_chats(self, platform: str, platform_user_id: str, chat_ids: Collection[str]) -> None:
+        """Delete the messages still to go to this account or into these chats."""
+        self._session.exec(
+            delete(OutboxMessage).where(
+                col(OutboxMessage.platform) == platform,
+                or_(
+                    col(OutboxMessage.recipient_user_id) == platform_user_id,
+                    col(OutboxMessage.chat_id).in_(list(chat_ids)),
+                ),
+            )
+        )
+
+    def prune(self, finished_before: datetime) -> int:
+        """Delete messages finished before this time; how many.
+
+        The newest message stays: on SQLite a new row would otherwise take its id again,
+        and a Matrix transaction id made from a reused id could be taken for a resend.
+        """
+        newest = select(func.max(OutboxMessage.id)).scalar_subquery()
+        result = self._session.exec(
+            delete(OutboxMessage).where(
+                col(OutboxMessage.status).in_(FINISHED),
+                col(OutboxMessage.sent_at) < finished_before,
+                col(OutboxMessage.id) < newest,
+            )
+        )
+        return int(cast(CursorResult[Any], result).rowcount)
 
 
 class Channels:
@@ -391,6 +486,23 @@ class Channels:
         )
         return self._session.exec(statement).first()
 
+    def forget_chat_states(self, platform: str, chat_ids: Collection[str]) -> None:
+        """Delete the state kept about these chats (keys made by `chat_state_key`)."""
+        suffixes = [_chat_hash(chat_id) for chat_id in chat_ids]
+        if suffixes:
+            self._session.exec(
+                delete(ChannelState).where(
+                    col(ChannelState.platform) == platform,
+                    or_(*(col(ChannelState.key).endswith(f":{suffix}") for suffix in suffixes)),
+                )
+            )
+
+    def state_updated_at(self, platform: str, key: str) -> datetime | None:
+        statement = select(ChannelState.updated_at).where(
+            ChannelState.platform == platform, ChannelState.key == key
+        )
+        return self._session.exec(statement).first()
+
     def set_state(self, platform: str, key: str, value: str, now: datetime) -> None:
         statement = select(ChannelState).where(
             ChannelState.platform == platform, ChannelState.key == key
@@ -400,6 +512,16 @@ class Channels:
         )
         state.value, state.updated_at = value, now
         self._session.add(state)
+
+
+def chat_state_key(prefix: str, chat_id: str) -> str:
+    """The key of state kept about one chat: short (chat ids are not always), and found
+    again by `Channels.forget_chat_states` when the person in a direct chat leaves."""
+    return f"{prefix}:{_chat_hash(chat_id)}"
+
+
+def _chat_hash(chat_id: str) -> str:
+    return hashlib.sha256(chat_id.encode()).hexdigest()[:40]
 
 
 def backoff(attempts: int, base_seconds: float = 2.0, cap_seconds: float = 300.0) -> timedelta:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from collections.abc import Collection
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from storage.core.shared_tables import MessageRef
 
@@ -41,3 +44,13 @@ class MessageRefs:
             MessageRef.kind == kind, MessageRef.object_id == object_id
         )
         return list(self._session.exec(statement))
+
+    def forget_chats(self, platform: str, chat_ids: Collection[str]) -> None:
+        """Delete what is known of the messages in these chats (a person's direct chats)."""
+        if chat_ids:
+            self._session.exec(
+                delete(MessageRef).where(
+                    col(MessageRef.platform) == platform,
+                    col(MessageRef.chat_id).in_(list(chat_ids)),
+                )
+            )
