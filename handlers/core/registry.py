@@ -203,6 +203,7 @@ HELP_ORDER = (
     "help",
     "cancel",
     "forgetme",
+    "mydata",
     "queue",
     "approve",
     "reject",

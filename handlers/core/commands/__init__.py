@@ -9,6 +9,7 @@ from handlers.core.commands import (  # noqa: F401
     join,
     language,
     linkgroup,
+    mydata,
     poll,
     privacy,
     remind,
