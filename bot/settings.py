@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # write lock), so more seconds are a better grid for a large camp and a longer wait.
     plan_seconds: float = Field(default=DEFAULT_PLAN_SECONDS, gt=0, le=600)
     plan_workers: int = Field(default=DEFAULT_PLAN_WORKERS, ge=1, le=64)
+    retention_months: int = Field(
+        default=12, ge=1, le=120, description="months after an event's last day until anonymised"
+    )
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(default=None, description="self-hosted Bot API server")

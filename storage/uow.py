@@ -16,6 +16,7 @@ from storage.core.message_refs import MessageRefs
 from storage.core.people import Dialogs, Events, People
 from storage.core.personal_records import PersonalRecords
 from storage.core.poll_answers import Polls
+from storage.core.retention_records import Retention
 from storage.core.timed_items import TimedItems
 from storage.db import READ_ONLY, write_lock
 
@@ -90,6 +91,10 @@ class UnitOfWork:
     @cached_property
     def personal_records(self) -> PersonalRecords:
         return PersonalRecords(self._session)
+
+    @cached_property
+    def retention(self) -> Retention:
+        return Retention(self._session)
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine
