@@ -22,3 +22,19 @@ class EventAnonymising(DomainEvent):
     rows of the event (votes become counts; what the event decided stays)."""
 
     event_id: int
+
+
+@dataclass(frozen=True)
+class GuardianConsentAwaited(DomainEvent):
+    """Someone under 16 waits in an event that asks for a guardian's consent."""
+
+    event_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
+class GuardianConsentConfirmed(DomainEvent):
+    """An organiser has the guardian's form: the person is in."""
+
+    event_id: int
+    person_id: int

@@ -212,6 +212,7 @@ HELP_ORDER = (
     "poll",
     "closepoll",
     "linkgroup",
+    "guardian",
     "newcamp",
     "settings",
     "voting",

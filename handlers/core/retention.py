@@ -127,7 +127,9 @@ def _notify_organisers(uow: UnitOfWork, event: Event, deadline: datetime, effect
 def anonymise_event(uow: UnitOfWork, event_id: int, effects: Effects, bus: MessageBus) -> None:
     """People of this event alone are removed as /forgetme does; then every domain
     anonymises the rest of the event, and its memberships go."""
-    for person_id in uow.retention.members_of_this_only(event_id):
+    alone = uow.retention.members_of_this_only(event_id)
+    # Under-16s still waiting for their guardian there belong to no event at all.
+    for person_id in [*alone, *uow.guardians.waiting_without_membership(event_id)]:
         bus.handle([PersonForgetting(person_id)], effects)
         uow.people.forget(person_id)
     bus.handle([EventAnonymising(event_id)], effects)

@@ -5,6 +5,7 @@ from handlers.core.commands import (  # noqa: F401
     announce,
     cancel,
     forgetme,
+    guardian,
     help,
     join,
     language,

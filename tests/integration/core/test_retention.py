@@ -168,3 +168,23 @@ def test_add_months_keeps_the_day_or_takes_the_last() -> None:
     )
     assert add_months(datetime(2027, 3, 15, tzinfo=UTC), -3) == datetime(2026, 12, 15, tzinfo=UTC)
     assert add_months(datetime(2027, 6, 14, tzinfo=UTC), 12) == datetime(2028, 6, 14, tzinfo=UTC)
+
+
+async def test_someone_still_waiting_for_a_guardian_goes_too(
+    make_app: MakeApp, sqlite_url: str, clock: ManualClock
+) -> None:
+    app = make_app(sqlite_url)
+    person = chat_people(app)
+    orga, lea = person("Orga"), person("Lea")
+    code = await create_camp(orga, "de")
+    await orga.says("/guardian on")
+    await lea.says("/start")
+    await lea.press("consent de")
+    await lea.says(f"/join {code}")
+    await lea.press(f"age {code} under16")
+    for moment in (NOTICE, DEADLINE):
+        clock.set(moment)
+        assert retain(app) == 1
+    with raw_session(app.engine) as session:
+        assert session.exec(select(Person)).all() == []
+        assert session.exec(select(Identity)).all() == []
