@@ -33,17 +33,16 @@ def asks_first(ctx: Context, event: Event) -> bool:
     """Before someone joins an event that asks: the question, or that they still wait.
     True if it answered (the person does not join yet)."""
     assert event.id is not None
-    if not ctx.uow.guardians.required(event.id):
-        return False
     record = ctx.uow.guardians.of(event.id, ctx.person_id)
-    if record is None:
+    if record is not None and record.confirmed_at is None:
+        # Also once the event stops asking: who said "under 16" waits for the form.
+        ctx.reply("guardian.waiting", name=event.name)
+        return True
+    if record is None and ctx.uow.guardians.required(event.id):
         code = event.code
         over = ctx.button("age.button_over", f"age {code} {OVER}")
         under = ctx.button("age.button_under", f"age {code} {UNDER}")
         ctx.reply("age.ask", buttons=((over,), (under,)), name=event.name)
-        return True
-    if record.confirmed_at is None:
-        ctx.reply("guardian.waiting", name=event.name)
         return True
     return False
 

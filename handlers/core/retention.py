@@ -73,7 +73,7 @@ def run_retention(
     bus: MessageBus = default_bus,
 ) -> int:
     """Notify and anonymise what is due, each event in its own transaction; steps done."""
-    with uow_factory() as uow:
+    with uow_factory(read_only=True) as uow:
         events = uow.retention.not_anonymised()
     done = 0
     for event_id in events:

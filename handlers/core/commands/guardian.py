@@ -58,6 +58,8 @@ def age(ctx: Context, code: str, answer: Literal["16plus", "under16"]) -> None:
     event = ctx.uow.events.by_code(normalise_code(code))
     if event is None or event.id is None:
         ctx.reply("join.unknown", code=code[:16])
+    elif ctx.uow.guardians.is_waiting(event.id, ctx.person_id):
+        ctx.reply("guardian.waiting", name=event.name)  # "under 16" is not taken back
     elif answer == OVER or ctx.uow.events.membership(event.id, ctx.person_id) is not None:
         join_event(ctx, code, age_checked=True)
     elif answer == UNDER:

@@ -68,6 +68,8 @@ async def test_under_16_waits_for_the_guardian_then_takes_part(
     assert await lea.text("/join " + code) == waiting
     await lea.press("consent de")
     assert rows_of(app, Consent, lea_row.id) == []
+    assert await lea.text(f"/age {code} 16plus") == waiting  # "under 16" is not taken back
+    assert rows_of(app, Membership, lea_row.id) == []
 
     # 16 or older joins at once; the answer is not stored.
     await asked_for_age(max_, code)
@@ -125,3 +127,20 @@ async def test_forgetme_while_waiting_leaves_nothing(app: App, people: MakePerso
         assert session.get(Person, lea_id) is None
     orga.new_replies()  # the notice that Lea waited
     assert await orga.text("/guardian") == t("de", "guardian.status_on", name=CAMP)
+
+
+async def test_turning_it_off_still_needs_the_form_of_who_waits(people: MakePerson) -> None:
+    orga, zoe, lea = people("Orga"), people("Zoe"), people("Lea")
+    code = await create_camp(orga, "de")
+    other = await create_camp(zoe, "de")
+    await lea.joins(other)  # in another camp already: her consent there stays
+    await orga.says("/guardian on")
+    assert await lea.text(f"/join {code}") == t("de", "age.ask", name=CAMP)
+    await lea.press(f"age {code} under16")
+    orga.new_replies()  # the notice that Lea waits
+    assert await orga.text("/guardian off") == t("de", "guardian.turned_off", name=CAMP)
+    waiting = t("de", "guardian.waiting", name=CAMP)
+    assert await lea.text(f"/join {code}") == waiting
+    assert await lea.text(f"/age {code} 16plus") == waiting
+    assert await lea.text("/propose Skatepark am See") == waiting
+    assert await lea.text(f"/use {other}") != waiting  # her other camp goes on
