@@ -44,6 +44,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
         timezone=settings.timezone,
         join_links=_join_links(settings),
         grace=timedelta(minutes=settings.schedule_grace_minutes),
+        retention_months=settings.retention_months,
     )
     camp = CampConfig(plan_seconds=settings.plan_seconds, plan_workers=settings.plan_workers)
     clock = clock or SystemClock()

@@ -6,6 +6,9 @@ still sent); a sync job picks up items added since (by any bot process) every
 `SYNC_SECONDS`. A job only calls `handlers.core.timed_work.run_due`, which claims each item
 in the transaction that queues its messages, so jobs that fire twice, in two
 processes or after a restart never send anything twice.
+
+A daily job (and one at start-up) runs retention (`handlers.core.retention`): it finds
+the events whose personal data is due to go, and claims each step the same way.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 
 from bot.bootstrap import App
 from bot.outbox import OutboxSender
+from handlers.core.retention import run_retention
 from handlers.core.timed_work import run_due
 
 log = logging.getLogger(__name__)
 
 SYNC_SECONDS = 15.0
 SYNC_JOB = "sync"
+RETENTION_JOB = "retention"
+RETENTION_HOURS = 24
 
 
 class SchedulerService:
@@ -44,6 +50,14 @@ class SchedulerService:
             self.rebuild,
             IntervalTrigger(seconds=self.sync_seconds, timezone=UTC),
             id=SYNC_JOB,
+            coalesce=True,
+            max_instances=1,
+        )
+        self.scheduler.add_job(
+            self.retention,
+            IntervalTrigger(hours=RETENTION_HOURS, timezone=UTC),
+            id=RETENTION_JOB,
+            next_run_time=datetime.now(UTC),
             coalesce=True,
             max_instances=1,
         )
@@ -75,6 +89,16 @@ class SchedulerService:
         if ran:
             sender.wake()
         return ran
+
+    async def retention(self) -> int:
+        """Notify and anonymise the events that are due, and deliver the notices."""
+        app, sender = self._running()
+        done = await asyncio.to_thread(
+            run_retention, app.uow_factory, app.clock, app.router.catalogues, app.router.config
+        )
+        if done:
+            sender.wake()
+        return done
 
     def _pending(self) -> list[tuple[int, datetime]]:
         app, _ = self._running()

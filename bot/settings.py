@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # Keys of handled events and finished messages (no content) are deleted after this;
     # at least a day, since Telegram redelivers unconfirmed updates for 24 hours.
     delivery_retention_days: int = Field(default=7, ge=1, le=365)
+    retention_months: int = Field(
+        default=12, ge=1, le=120, description="months after an event's last day until anonymised"
+    )
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(default=None, description="self-hosted Bot API server")

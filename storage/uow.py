@@ -11,10 +11,13 @@ from sqlmodel import Session
 
 from storage.barcamp.proposals import CampSettingsRepository, Proposals, Votes
 from storage.barcamp.session_grid import Grid
+from storage.core.guardian_records import Guardians
 from storage.core.inbox_outbox import Channels, Inbox, Outbox
 from storage.core.message_refs import MessageRefs
 from storage.core.people import Dialogs, Events, People
+from storage.core.personal_records import PersonalRecords
 from storage.core.poll_answers import Polls
+from storage.core.retention_records import Retention
 from storage.core.timed_items import TimedItems
 from storage.db import READ_ONLY, write_lock
 
@@ -85,6 +88,18 @@ class UnitOfWork:
     @cached_property
     def camp_settings(self) -> CampSettingsRepository:
         return CampSettingsRepository(self._session)
+
+    @cached_property
+    def personal_records(self) -> PersonalRecords:
+        return PersonalRecords(self._session)
+
+    @cached_property
+    def retention(self) -> Retention:
+        return Retention(self._session)
+
+    @cached_property
+    def guardians(self) -> Guardians:
+        return Guardians(self._session)
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine

@@ -24,3 +24,5 @@ class CoreConfig:
     join_links: dict[str, str] = field(default_factory=dict)
     # Scheduled work found late (the bot was down) still goes out within this grace.
     grace: timedelta = timedelta(minutes=15)
+    # An event's personal data is anonymised this many months after its last day.
+    retention_months: int = 12

@@ -113,8 +113,13 @@ class Context:
         """The active event, or a refusal that says how to join one."""
         event = self.active_event()
         if event is None or self.membership() is None:
+            if event is not None and self._waits_for_guardian(event):
+                raise Refusal("guardian.waiting", name=event.name)
             raise Refusal("event.none")
         return event
+
+    def _waits_for_guardian(self, event: Event) -> bool:
+        return event.id is not None and self.uow.guardians.is_waiting(event.id, self.person_id)
 
     def event_id(self) -> int:
         event_id = self.require_event().id

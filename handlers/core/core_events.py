@@ -13,3 +13,28 @@ class PersonForgetting(DomainEvent):
     (`Context.handle_now`), so each domain first forgets or anonymises its own rows."""
 
     person_id: int
+
+
+@dataclass(frozen=True)
+class EventAnonymising(DomainEvent):
+    """Retention: the event's personal data is about to go (`handlers.core.retention`).
+    Handled before the core removes the memberships, so each domain first anonymises its
+    rows of the event (votes become counts; what the event decided stays)."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
+class GuardianConsentAwaited(DomainEvent):
+    """Someone under 16 waits in an event that asks for a guardian's consent."""
+
+    event_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
+class GuardianConsentConfirmed(DomainEvent):
+    """An organiser has the guardian's form: the person is in."""
+
+    event_id: int
+    person_id: int

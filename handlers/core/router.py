@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from handlers.core.config import CoreConfig
 from handlers.core.context import Context, Refusal
+from handlers.core.guardian_consent import refusal_while_waiting
 from handlers.core.i18n import Catalogues, catalogues, normalise_language
 from handlers.core.message_bus import MessageBus
 from handlers.core.message_bus import bus as default_bus
@@ -308,7 +309,7 @@ class Router:
 
     def _check_allowed(self, ctx: Context, spec: CommandSpec) -> None:
         if spec.needs_consent and not ctx.consented:
-            raise Refusal("consent.needed")
+            raise refusal_while_waiting(ctx) or Refusal("consent.needed")
         if spec.needs_event:
             ctx.require_event()
             # A command that needs no event (/newcamp creates one) works from any event.

@@ -139,6 +139,32 @@ class Proposals:
             update(Proposal).where(col(Proposal.proposer_id) == person_id).values(proposer_id=None)
         )
 
+    def anonymise_event(self, event_id: int) -> None:
+        """Retention: every vote of the event becomes an anonymous count, proposals that
+        never made it onto the ballot go, the others lose their author."""
+        in_event = select(Proposal.id).where(Proposal.event_id == event_id)
+        counted = (
+            select(func.count()).where(col(Vote.proposal_id) == col(Proposal.id)).scalar_subquery()
+        )
+        self._session.exec(
+            update(Proposal)
+            .where(col(Proposal.event_id) == event_id)
+            .values(anonymous_votes=col(Proposal.anonymous_votes) + counted)
+        )
+        self._session.exec(delete(Vote).where(col(Vote.proposal_id).in_(in_event)))
+        unused = (ProposalStatus.SUBMITTED, ProposalStatus.REJECTED)
+        targets = select(Proposal.merged_into_id).where(col(Proposal.merged_into_id).is_not(None))
+        self._session.exec(
+            delete(Proposal).where(
+                col(Proposal.event_id) == event_id,
+                col(Proposal.status).in_(unused),
+                col(Proposal.id).not_in(targets),
+            )
+        )
+        self._session.exec(
+            update(Proposal).where(col(Proposal.event_id) == event_id).values(proposer_id=None)
+        )
+
 
 class Votes:
     def __init__(self, session: Session) -> None:

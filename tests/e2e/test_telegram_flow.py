@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -130,3 +131,17 @@ def assert_qr_code_sent(telegram_api: BotAccount, link: str) -> None:
 def test_catalogue_exists() -> None:
     for language in ("de", "en"):
         assert (Path("handlers/locale") / language / "LC_MESSAGES" / "telegram.po").exists()
+
+
+async def test_mydata_arrives_as_a_json_document(telegram_api: BotAccount, sqlite_url: str) -> None:
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        ana = Phone(telegram_api, bot, ANA)
+        await consent(ana)
+        [message] = await ana.says("/mydata")
+        assert message["document"]["file_name"] == "my-data.json"
+        assert text_of(message) == t("mydata.caption")
+        [call] = telegram_api.calls("sendDocument")
+        data = json.loads(call.files["document"].content)
+        assert data["identities"][0]["platform"] == "telegram"
+        assert data["identities"][0]["id"] == str(ANA.id)
+        assert data["person"]["display_name"] == "Ana"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.core.commands.join import join_event
 from handlers.core.config import PRIVACY_POLICY_VERSION
 from handlers.core.context import Context
+from handlers.core.guardian_consent import refusal_while_waiting
 from handlers.core.i18n import LANGUAGES
 from handlers.core.messages import Button
 from handlers.core.registry import command
@@ -45,6 +46,9 @@ def show_consent(ctx: Context, language: str, payload: str | None) -> None:
 def consent(ctx: Context, language: str | None, payload: str | None) -> None:
     """Pressed on the consent button: from now on we keep name and language."""
     chosen = language if language in LANGUAGES else ctx.language
+    waiting = refusal_while_waiting(ctx)
+    if waiting is not None and ctx.uow.guardians.belongs_nowhere(ctx.person_id):
+        raise waiting
     ctx.uow.people.give_consent(ctx.person_id, PRIVACY_POLICY_VERSION, ctx.now())
     ctx.person.display_name = display_name_of(ctx)
     ctx.person.language = chosen

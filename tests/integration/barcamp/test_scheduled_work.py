@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from bot.bootstrap import App
 from bot.outbox import OutboxSender
-from bot.scheduler import SYNC_JOB, SchedulerService
+from bot.scheduler import RETENTION_JOB, SYNC_JOB, SchedulerService
 from handlers.core import timed_work as scheduling
 from handlers.core.config import CoreConfig
 from handlers.core.timed_work import run_due
@@ -185,8 +185,8 @@ async def test_the_service_rebuilds_its_jobs_from_the_store(
     await service.start(app, sender)
     try:
         jobs = {job.id: job.next_run_time for job in service.scheduler.get_jobs()}
-        assert set(jobs) <= {"item-1", "item-2", SYNC_JOB}
-        assert {"item-2", SYNC_JOB} <= set(jobs)
+        assert set(jobs) <= {"item-1", "item-2", SYNC_JOB, RETENTION_JOB}
+        assert {"item-2", SYNC_JOB, RETENTION_JOB} <= set(jobs)
         wait = jobs["item-2"] - datetime.now(UTC)
         assert timedelta(minutes=24) < wait <= timedelta(minutes=25)
         await until(lambda: items(app)[0].done_at is not None)
@@ -199,7 +199,11 @@ async def test_the_service_rebuilds_its_jobs_from_the_store(
     restarted = SchedulerService(sync_seconds=3600)
     await restarted.start(make_app(sqlite_url), sender)
     try:
-        assert {job.id for job in restarted.scheduler.get_jobs()} == {"item-2", SYNC_JOB}
+        assert {job.id for job in restarted.scheduler.get_jobs()} == {
+            "item-2",
+            SYNC_JOB,
+            RETENTION_JOB,
+        }
     finally:
         await restarted.stop()
 

@@ -109,6 +109,8 @@ BAD_ARGUMENTS["announce"] += [
 # Exports: one format word and nothing else.
 BAD_ARGUMENTS["export"] = [*SOME_HOSTILE, LONG, "pdf", "md html", "../agenda.md", "png;"]
 BAD_ARGUMENTS["agenda"] += ["pdf", "png png"]
+BAD_ARGUMENTS["mydata"] = ["x", LONG, "json"]
+BAD_ARGUMENTS["guardian"] = [*SOME_HOSTILE, LONG, "maybe", "1", "99 ok", "on ok", "1 nope", "0 ok"]
 BAD_ARGUMENTS["mine"] += ["pdf", "ics ics"]
 
 
@@ -157,7 +159,7 @@ async def test_bad_arguments_change_nothing(
     # Staff commands are tried by the organiser, so the refusal is about the input.
     staff_commands = ("approve", "reject", "queue", "announce", "poll", "closepoll", "linkgroup")
     staff_commands += ("merge", "voting", "plan", "move", "pin", "publish", "settings")
-    staff_commands += ("export",)
+    staff_commands += ("export", "guardian")
     person = orga if command in staff_commands else ana
     before = snapshot(app.engine)
     replies = await person.says(f"/{command} {arguments}")
