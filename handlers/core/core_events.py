@@ -13,3 +13,12 @@ class PersonForgetting(DomainEvent):
     (`Context.handle_now`), so each domain first forgets or anonymises its own rows."""
 
     person_id: int
+
+
+@dataclass(frozen=True)
+class GroupUnlinked(DomainEvent):
+    """/unlinkgroup: a group chat on `platform` no longer belongs to the event."""
+
+    event_id: int
+    platform: str
+    by_person_id: int

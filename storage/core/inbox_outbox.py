@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, insert, null, update
+from sqlalchemy import CursorResult, bindparam, delete, insert, null, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -384,6 +384,13 @@ class Channels:
         linked.event_id, linked.linked_at = event_id, now
         self._session.add(linked)
         return linked
+
+    def unlink(self, platform: str, chat_id: str) -> None:
+        self._session.exec(
+            delete(LinkedChat).where(
+                col(LinkedChat.platform) == platform, col(LinkedChat.chat_id) == chat_id
+            )
+        )
 
     def get_state(self, platform: str, key: str) -> str | None:
         statement = select(ChannelState.value).where(

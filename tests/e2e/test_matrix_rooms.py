@@ -142,6 +142,38 @@ async def test_native_poll_counts_three_voters_once_each_and_closes(
     assert people_known(matrix_bot, cem.user_id) == 0  # his answers left no trace
 
 
+async def test_linkgroup_takes_a_room_admin_and_never_takes_over(
+    matrix_bot: MatrixBot, young: NewYoung
+) -> None:
+    orga, otto = young("orga"), young("otto")
+    orga_dm = await consented(orga)
+    await consented(otto)
+    camp_of(matrix_bot.app.engine, orga.user_id, CAMP)
+    camp_of(matrix_bot.app.engine, otto.user_id, "Zweites Camp")
+    room = await orga.group_room("BarCamp-Raum", [otto])  # Orga made it: power level 100
+    await orga.replies(room)  # the greeting
+
+    await otto.say(room, "!linkgroup")  # Otto organises a camp, but is no admin here
+    assert await orga.replies(room) == [t("linkgroup.not_admin")]
+    await orga.say(room, "!linkgroup")
+    assert await orga.replies(room) == [t("linkgroup.done", name=CAMP)]
+    await otto.say(room, "!unlinkgroup")
+    assert await orga.replies(room) == [t("unlinkgroup.not_allowed", name=CAMP)]
+
+    levels = await orga.client.room_get_state_event(room, "m.room.power_levels")
+    assert isinstance(levels, nio.RoomGetStateEventResponse), levels
+    content = {**levels.content, "users": {**levels.content["users"], otto.user_id: 100}}
+    raised = await orga.client.room_put_state(room, "m.room.power_levels", content)
+    assert isinstance(raised, nio.RoomPutStateResponse), raised
+    await otto.say(room, "!linkgroup")  # now a room admin, still not Orga's camp
+    assert await orga.replies(room) == [t("linkgroup.taken", name=CAMP)]
+    await otto.say(room, "!unlinkgroup")
+    assert await orga.replies(room) == [t("unlinkgroup.done", name=CAMP)]
+    assert await orga.replies(orga_dm) == [t("unlinkgroup.notice", name=CAMP, platform="matrix")]
+    await otto.say(room, "!linkgroup")
+    assert await orga.replies(room) == [t("linkgroup.done", name="Zweites Camp")]
+
+
 async def test_invites_from_other_servers_are_declined(
     start_bot: StartBot, synapse_clients: SynapseClients
 ) -> None:
