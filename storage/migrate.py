@@ -1,14 +1,24 @@
-"""Alembic migrations, run from code: `barcamp-bot db upgrade` and at every start."""
+"""Alembic migrations, run from code: `barcamp-bot db upgrade` and at every start.
+
+Several processes may start at once on a fresh store; each upgrade runs under a lock
+(PostgreSQL: an advisory lock; SQLite: a lock on a file beside the database), so the
+first one migrates and the others find the store at head.
+"""
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Any fixed number, the same in every process of the bot: the key of the advisory lock.
+MIGRATION_LOCK_KEY = 0x62617263616D70  # "barcamp"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -20,7 +30,48 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+    with migration_lock(engine):
+        command.upgrade(alembic_config(engine), revision)
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Held by one process at a time, across processes, for one store."""
+    url = engine.url
+    if url.get_backend_name() == "postgresql":
+        with _advisory_lock(engine):
+            yield
+    elif url.database and url.database != ":memory:":
+        with _file_lock(Path(f"{url.database}.migrate-lock")):
+            yield
+    else:
+        yield  # an in-memory database belongs to this process alone
+
+
+@contextmanager
+def _advisory_lock(engine: Engine) -> Iterator[None]:
+    # A session lock on a connection of its own: Alembic commits on its connection, and
+    # the lock must outlast those commits.
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    # flock is released by the system when the process ends, so a crash leaves no lock.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 import nio  # type: ignore[import-untyped, unused-ignore]
@@ -28,6 +29,7 @@ from handlers.core.messages import (
     IncomingText,
     PollAnswerEvent,
     Sender,
+    asks_group_admin,
     parse_command,
 )
 
@@ -51,6 +53,38 @@ def command_text(body: str) -> str:
 def is_edit(content: dict[str, Any]) -> bool:
     relation = content.get("m.relates_to")
     return isinstance(relation, dict) and relation.get("rel_type") == "m.replace"
+
+
+# Room versions in which the creator's power is only what `m.room.power_levels` says;
+# from version 12 on, the room's creators rank above every power level.
+LEGACY_ROOM_VERSIONS = frozenset(str(number) for number in range(1, 12))
+
+
+def sends_state(state: list[dict[str, Any]], user_id: str) -> bool:
+    """Whether the room's state (its events, as the homeserver lists them) lets the user
+    send state events: a creator of a room of version 12 or later, or whose power level
+    reaches `state_default`."""
+    create = _state_content(state, "m.room.create")
+    creators = {
+        event.get("sender") for event in state if event.get("type") == "m.room.create"
+    } | set(create.get("additional_creators") or ())
+    if str(create.get("room_version", "1")) not in LEGACY_ROOM_VERSIONS and user_id in creators:
+        return True
+    levels = _state_content(state, "m.room.power_levels")
+    users = levels.get("users")
+    level = users.get(user_id) if isinstance(users, dict) else None
+    if not isinstance(level, int):
+        level = levels.get("users_default", 0)
+    required = levels.get("state_default", 50)
+    return isinstance(level, int) and isinstance(required, int) and level >= required
+
+
+def _state_content(state: list[dict[str, Any]], event_type: str) -> dict[str, Any]:
+    for event in state:
+        if event.get("type") == event_type and event.get("state_key") == "":
+            content = event.get("content")
+            return content if isinstance(content, dict) else {}
+    return {}
 
 
 class Inbound:
@@ -133,13 +167,27 @@ class Inbound:
         if not direct and not self._ours(text):
             return None  # in rooms, `!cmd` may well be meant for another bot
         chat = Chat(PLATFORM, room_id, ChatKind.PRIVATE if direct else ChatKind.GROUP)
-        return IncomingText(
+        incoming = IncomingText(
             self.sender(room_id, event.sender),
             chat,
             text,
             message_id=event.event_id,
             external_id=event.event_id,
         )
+        if asks_group_admin(incoming):
+            admin = await self._may_change_room_state(room_id, event.sender)
+            incoming = replace(incoming, sender=replace(incoming.sender, group_admin=admin))
+        return incoming
+
+    async def _may_change_room_state(self, room_id: str, user_id: str) -> bool:
+        """A room's admins, as Matrix has them: who may send state events there. Asked of
+        the homeserver: the client's copy of the state does not say who created the room,
+        and creators hold the highest power in rooms of version 12 or later."""
+        answer = await self.client.room_get_state(room_id)
+        if not isinstance(answer, nio.RoomGetStateResponse):
+            log.warning("no room state for %s: %s", room_id, answer)
+            return False
+        return sends_state(answer.events, user_id)
 
     def _ours(self, text: str) -> bool:
         """A command of ours, or no command at all (the core stays quiet on chatter)."""

@@ -12,10 +12,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 
 from telegram import Update
 from telegram import error as tg_error
+from telegram.constants import ChatMemberStatus
 
 from bot.adapter import IncomingHandler
 from bot.telegram.lanes import Lanes
@@ -30,7 +32,7 @@ from bot.telegram.store import PLATFORM, StoredUpdate, TelegramStore, external_i
 from bot.telegram.updates import ALLOWED_UPDATES, Translated, translate
 from bot.telegram.webhook import WebhookServer
 from handlers.core.i18n import Catalogues, catalogues
-from handlers.core.messages import ButtonPress, Reply
+from handlers.core.messages import ButtonPress, IncomingText, Reply, asks_group_admin
 from handlers.core.registry import Registry, registry
 
 log = logging.getLogger(__name__)
@@ -211,6 +213,8 @@ class TelegramAdapter:
             event = (
                 ButtonPress(event.sender, event.chat, data, event.message_id, key) if data else None
             )
+        if isinstance(event, IncomingText) and asks_group_admin(event):
+            event = await self._with_group_standing(event)
         try:
             if event is None:
                 await asyncio.to_thread(
@@ -224,6 +228,16 @@ class TelegramAdapter:
             # the pressed message was answered with it (and the toast) already.
             if key in self.queries:
                 await self.sender.answer_press(key)
+
+    async def _with_group_standing(self, event: IncomingText) -> IncomingText:
+        """The line with `group_admin` as Telegram says (owner or administrator)."""
+        try:
+            member = await self.bot.get_chat_member(event.chat.chat_id, int(event.sender.user_id))
+        except tg_error.TelegramError as error:
+            log.warning("cannot tell whether %s is a group admin: %s", event.sender.user_id, error)
+            return event  # not an admin, as far as we know: the command is refused
+        admin = member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+        return replace(event, sender=replace(event.sender, group_admin=admin))
 
 
 async def _until_reachable(call: Callable[[], Awaitable[object]]) -> None:

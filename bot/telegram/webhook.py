@@ -45,8 +45,7 @@ class WebhookServer:
             self._runner = None
 
     async def _receive(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.options.secret.encode()):
+        if not _secret_matches(request.headers.get(SECRET_HEADER, ""), self.options.secret):
             log.warning("webhook request without the right secret from %s", request.remote)
             return web.Response(status=403, text="forbidden")
         try:
@@ -58,3 +57,14 @@ class WebhookServer:
             return web.Response(status=400, text="not an update")
         await self.on_batch([(payload, update)])
         return web.Response(text="ok")
+
+
+def _secret_matches(given: str, secret: str) -> bool:
+    """Compared in constant time; a header that is not ASCII (aiohttp hands its bytes on
+    as surrogates) cannot be the secret, whose characters Telegram limits to A-Z, a-z,
+    0-9, _ and -, and must not end in an exception (a 500 with a traceback)."""
+    try:
+        given_bytes = given.encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    return hmac.compare_digest(given_bytes, secret.encode())

@@ -38,3 +38,12 @@ class GuardianConsentConfirmed(DomainEvent):
 
     event_id: int
     person_id: int
+
+
+@dataclass(frozen=True)
+class GroupUnlinked(DomainEvent):
+    """/unlinkgroup: a group chat on `platform` no longer belongs to the event."""
+
+    event_id: int
+    platform: str
+    by_person_id: int

@@ -24,6 +24,9 @@ class Sender:
     user_id: str
     display_name: str = ""
     language_hint: str | None = None
+    # An administrator of the group the line was sent in: only the platform knows, and
+    # adapters ask it only for the lines that need it (`asks_group_admin`).
+    group_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,18 @@ def command_line(line: str) -> CommandLine:
     head, _, arguments = line.rstrip().partition(" ")
     name = head.split("@", 1)[0].lower()
     return CommandLine(name, arguments.strip())
+
+
+# Commands that only a group's administrators may use in it (with more conditions).
+GROUP_ADMIN_COMMANDS = frozenset({"linkgroup", "unlinkgroup"})
+
+
+def asks_group_admin(incoming: IncomingText) -> bool:
+    """Whether the adapter must find out `Sender.group_admin` for this line."""
+    if incoming.chat.kind is not ChatKind.GROUP:
+        return False
+    line = parse_command(incoming.text)
+    return line is not None and line.name in GROUP_ADMIN_COMMANDS
 
 
 @dataclass(frozen=True)

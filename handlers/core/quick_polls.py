@@ -1,13 +1,15 @@
 """Quick polls: native where the platform has polls, buttons elsewhere; secret by default.
 
 Answers are kept per person only while a poll is open (so "last answer wins" works);
-closing turns them into anonymous counts.
+closing turns them into anonymous counts. Only members of the poll's event who agreed
+to the privacy notice answer; anyone else's answer is not counted and leaves no trace.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.core.config import PRIVACY_POLICY_VERSION
 from storage.core.shared_tables import Poll, PollOption
 from storage.uow import UnitOfWork
 
@@ -20,7 +22,9 @@ def create_poll(
     created_by: int,
     now: datetime,
 ) -> tuple[Poll, list[PollOption]]:
-    poll = Poll(event_id=event_id, question=question, created_by=created_by, created_at=now)
+    poll = Poll(
+        event_id=event_id, number=0, question=question, created_by=created_by, created_at=now
+    )
     rows = uow.polls.create(poll, options)
     return poll, rows
 
@@ -35,11 +39,21 @@ def poll_for_ref(uow: UnitOfWork, platform: str, poll_ref: str) -> Poll | None:
     return uow.polls.get(poll_id) if poll_id is not None else None
 
 
+def may_answer(uow: UnitOfWork, poll: Poll, person_id: int) -> bool:
+    """While the poll is open, a member of its event who agreed to the privacy notice."""
+    if poll.closed or poll.id is None or poll.event_id is None:
+        return False
+    if uow.events.membership(poll.event_id, person_id) is None:
+        return False
+    return uow.people.has_consent(person_id, PRIVACY_POLICY_VERSION)
+
+
 def record_answer(
     uow: UnitOfWork, poll: Poll, person_id: int, position: int | None, now: datetime
 ) -> bool:
-    """One answer per person, the last one wins; None takes the answer back."""
-    if poll.closed or poll.id is None:
+    """One answer per person, the last one wins; None takes the answer back. False, and
+    nothing stored, for whoever may not answer (`may_answer`)."""
+    if poll.id is None or not may_answer(uow, poll, person_id):
         return False
     uow.polls.take_back(poll.id, person_id)
     if position is None:

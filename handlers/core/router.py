@@ -130,10 +130,10 @@ class Router:
                 record_tally(uow, poll, incoming.counts, incoming.closed)
                 return
             sender = incoming.sender
-            person = uow.people.by_identity(
-                sender.platform, sender.user_id
-            ) or uow.people.create_with_identity(sender.platform, sender.user_id, now)
-            assert person.id is not None
+            # Only a member's answer counts; a stranger's is dropped and leaves no person.
+            person = uow.people.by_identity(sender.platform, sender.user_id)
+            if person is None or person.id is None:
+                return
             position = incoming.option_positions[0] if incoming.option_positions else None
             record_answer(uow, poll, person.id, position, now)
 

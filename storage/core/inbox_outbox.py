@@ -480,6 +480,13 @@ class Channels:
         self._session.add(linked)
         return linked
 
+    def unlink(self, platform: str, chat_id: str) -> None:
+        self._session.exec(
+            delete(LinkedChat).where(
+                col(LinkedChat.platform) == platform, col(LinkedChat.chat_id) == chat_id
+            )
+        )
+
     def get_state(self, platform: str, key: str) -> str | None:
         statement = select(ChannelState.value).where(
             ChannelState.platform == platform, ChannelState.key == key

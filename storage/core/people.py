@@ -181,6 +181,15 @@ class Events:
         )
         return list(self._session.exec(statement))
 
+    def with_role(self, event_id: int, role: Role) -> list[int]:
+        """The ids of the event's members with this role, in a stable order."""
+        statement = (
+            select(Membership.person_id)
+            .where(Membership.event_id == event_id, Membership.role == role)
+            .order_by(col(Membership.person_id))
+        )
+        return list(self._session.exec(statement))
+
     def member_count(self, event_id: int) -> int:
         statement = select(func.count()).where(Membership.event_id == event_id)
         return int(self._session.exec(statement).one())

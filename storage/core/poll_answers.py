@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from storage.core.shared_tables import Poll, PollAnswer, PollOption
 
@@ -18,8 +18,17 @@ class Polls:
     def get(self, poll_id: int) -> Poll | None:
         return self._session.get(Poll, poll_id)
 
+    def by_number(self, event_id: int, number: int) -> Poll | None:
+        statement = select(Poll).where(Poll.event_id == event_id, Poll.number == number)
+        return self._session.exec(statement).first()
+
     def create(self, poll: Poll, options: list[str]) -> list[PollOption]:
-        """Store a new poll and its options, in this order; the options."""
+        """Store a new poll with the event's next number and its options, in this order;
+        the options."""
+        # Two polls created at once collide on the unique (event, number) index, and the
+        # unit of work is retried: never two polls with one number.
+        highest = select(func.max(Poll.number)).where(Poll.event_id == poll.event_id)
+        poll.number = int(self._session.exec(highest).one() or 0) + 1
         self._session.add(poll)
         self._session.flush()
         assert poll.id is not None

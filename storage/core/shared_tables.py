@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -85,8 +85,12 @@ class Membership(SQLModel, table=True):
 class Poll(SQLModel, table=True):
     """Quick polls and meeting-date polls; answers are secret unless `secret` is off."""
 
+    # An index rather than a constraint: migration 0006 adds it to the existing table.
+    __table_args__ = (Index("ix_poll_event_id_number", "event_id", "number", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE")
+    # The number people see and type (`/closepoll N`), counted per event.
+    number: int
     question: str = Field(max_length=300)
     secret: bool = True
     closed: bool = False

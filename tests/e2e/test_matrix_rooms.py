@@ -15,7 +15,8 @@ import nio  # type: ignore[import-untyped, unused-ignore]
 import pytest
 from sqlmodel import select
 
-from storage.core.shared_tables import PollAnswer, Role
+from handlers.core.config import PRIVACY_POLICY_VERSION
+from storage.core.shared_tables import Identity, PollAnswer, Role
 from storage.uow import UnitOfWork
 from tests.support.matrix_bot import (
     MatrixBot,
@@ -45,6 +46,21 @@ def member_by_platform_id(bot: MatrixBot, user_id: str, code: str) -> None:
         person = uow.people.create_with_identity("matrix", user_id, datetime.now(UTC))
         assert person.id is not None
         uow.events.join(event.id, person.id, Role.PARTICIPANT, datetime.now(UTC))
+
+
+def consented_member(bot: MatrixBot, user_id: str, code: str) -> None:
+    """A member who agreed to the privacy notice, set up in the store as `!join` would."""
+    member_by_platform_id(bot, user_id, code)
+    with UnitOfWork(bot.app.engine) as uow:
+        person = uow.people.by_identity("matrix", user_id)
+        assert person is not None
+        assert person.id is not None
+        uow.people.give_consent(person.id, PRIVACY_POLICY_VERSION, datetime.now(UTC))
+
+
+def people_known(bot: MatrixBot, user_id: str) -> int:
+    with raw_session(bot.app.engine) as session:
+        return len(session.exec(select(Identity).where(Identity.platform_user_id == user_id)).all())
 
 
 def answers_counted(bot: MatrixBot) -> int:
@@ -91,7 +107,9 @@ async def test_native_poll_counts_three_voters_once_each_and_closes(
     orga = young("orga")
     voters = [young(name) for name in ("ana", "ben", "cem")]
     await consented(orga)
-    camp_of(matrix_bot.app.engine, orga.user_id, CAMP)
+    code = camp_of(matrix_bot.app.engine, orga.user_id, CAMP).code
+    for member in voters[:2]:
+        consented_member(matrix_bot, member.user_id, code)
     room = await orga.group_room("BarCamp-Raum", voters)
     await orga.replies(room)  # the greeting
     await orga.say(room, "!poll Pizza oder Pasta? | Pizza | Pasta")
@@ -104,10 +122,10 @@ async def test_native_poll_counts_three_voters_once_each_and_closes(
     ]
     assert content["m.poll"]["question"]["m.text"][0]["body"] == "Pizza oder Pasta?"
 
-    ana, ben, cem = voters
-    for voter, position in ((ana, 0), (ana, 0), (ben, 1), (cem, 1), (cem, 0)):
+    ana, ben, cem = voters  # Cem is in the room, but no member of the camp
+    for voter, position in ((ana, 0), (ben, 0), (cem, 1), (ana, 1), (cem, 0), (ben, 0)):
         await voter.answer_poll(room, poll.event_id, position)
-    await wait_until(lambda: answers_counted(matrix_bot) == 3, "three answers")
+    await wait_until(lambda: answers_counted(matrix_bot) == 2, "two answers")
 
     await orga.say(room, "!closepoll 1")
     end, summary, reply = await orga.next_events(room, 3)
@@ -116,11 +134,44 @@ async def test_native_poll_counts_three_voters_once_each_and_closes(
     expected = "\n".join(
         [
             t("poll.results", question="Pizza oder Pasta?"),
-            t("poll.result_line", option="Pizza", count=2),
+            t("poll.result_line", option="Pizza", count=1),
             t("poll.result_line", option="Pasta", count=1),
         ]
     )
     assert summary.body == reply.body == expected
+    assert people_known(matrix_bot, cem.user_id) == 0  # his answers left no trace
+
+
+async def test_linkgroup_takes_a_room_admin_and_never_takes_over(
+    matrix_bot: MatrixBot, young: NewYoung
+) -> None:
+    orga, otto = young("orga"), young("otto")
+    orga_dm = await consented(orga)
+    await consented(otto)
+    camp_of(matrix_bot.app.engine, orga.user_id, CAMP)
+    camp_of(matrix_bot.app.engine, otto.user_id, "Zweites Camp")
+    room = await orga.group_room("BarCamp-Raum", [otto])  # Orga made it: power level 100
+    await orga.replies(room)  # the greeting
+
+    await otto.say(room, "!linkgroup")  # Otto organises a camp, but is no admin here
+    assert await orga.replies(room) == [t("linkgroup.not_admin")]
+    await orga.say(room, "!linkgroup")
+    assert await orga.replies(room) == [t("linkgroup.done", name=CAMP)]
+    await otto.say(room, "!unlinkgroup")
+    assert await orga.replies(room) == [t("unlinkgroup.not_allowed", name=CAMP)]
+
+    levels = await orga.client.room_get_state_event(room, "m.room.power_levels")
+    assert isinstance(levels, nio.RoomGetStateEventResponse), levels
+    content = {**levels.content, "users": {**levels.content["users"], otto.user_id: 100}}
+    raised = await orga.client.room_put_state(room, "m.room.power_levels", content)
+    assert isinstance(raised, nio.RoomPutStateResponse), raised
+    await otto.say(room, "!linkgroup")  # now a room admin, still not Orga's camp
+    assert await orga.replies(room) == [t("linkgroup.taken", name=CAMP)]
+    await otto.say(room, "!unlinkgroup")
+    assert await orga.replies(room) == [t("unlinkgroup.done", name=CAMP)]
+    assert await orga.replies(orga_dm) == [t("unlinkgroup.notice", name=CAMP, platform="matrix")]
+    await otto.say(room, "!linkgroup")
+    assert await orga.replies(room) == [t("linkgroup.done", name="Zweites Camp")]
 
 
 async def test_invites_from_other_servers_are_declined(

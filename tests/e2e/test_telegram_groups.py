@@ -8,7 +8,7 @@ from sqlmodel import select
 from bot.telegram.rendering import TEXT_LIMIT, telegram_length
 from handlers.core.i18n import catalogues
 from handlers.core.messages import Button, Reply
-from storage.core.shared_tables import Identity, Poll, PollOption
+from storage.core.shared_tables import Identity, LinkedChat, Poll, PollOption
 from tests.e2e.test_telegram_flow import consent, create_camp
 from tests.support.telegram_api import (
     BotAccount,
@@ -50,6 +50,7 @@ async def test_groups_link_polls_and_personal_steps(
         async def says_in_group(phone: Phone, text: str) -> None:
             await bot.settled(telegram_api.inject_message(phone.user, text, chat=GROUP))
 
+        telegram_api.set_member_status(GROUP.id, ORGA.id, "administrator")
         await in_group(orga, "linkgroup")
         assert group_texts(telegram_api)[-1] == t(
             "linkgroup.done", name="Jugend-BarCamp Musterstadt"
@@ -103,6 +104,45 @@ async def native_poll_in_the_group(telegram_api, bot, orga, in_group) -> None:  
         ]
     assert stored.closed
     assert counts == [2, 1]
+
+
+async def test_linkgroup_takes_an_admin_and_never_takes_over(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    otto = TgUser(3004, "Otto", language_code="de")
+    camp = "Jugend-BarCamp Musterstadt"
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        orga, other = Phone(telegram_api, bot, ORGA), Phone(telegram_api, bot, otto)
+        await create_camp(orga)
+        await create_camp(other)
+
+        async def in_group(user: TgUser, command: str) -> str:
+            text = f"/{command}@{telegram_api.username}"
+            await bot.settled(telegram_api.inject_message(user, text, chat=GROUP))
+            return group_texts(telegram_api)[-1]
+
+        # Olga organises the camp, but Telegram says she is no admin of the group.
+        assert await in_group(ORGA, "linkgroup") == t("linkgroup.not_admin")
+        asked = telegram_api.calls("getChatMember")[-1]
+        assert (str(asked.params["chat_id"]), str(asked.params["user_id"])) == (
+            str(GROUP.id),
+            str(ORGA.id),
+        )
+        telegram_api.set_member_status(GROUP.id, ORGA.id, "creator")
+        assert await in_group(ORGA, "linkgroup") == t("linkgroup.done", name=camp)
+
+        # Otto, organiser of another camp and admin here, cannot take the group over.
+        telegram_api.set_member_status(GROUP.id, otto.id, "administrator")
+        orga.new_messages()
+        assert await in_group(otto, "linkgroup") == t("linkgroup.taken", name=camp)
+        with bot.store() as session:
+            assert len(session.exec(select(LinkedChat)).all()) == 1
+        # As a group admin he may unlink it, and Olga is told in her private chat.
+        assert await in_group(otto, "unlinkgroup") == t("unlinkgroup.done", name=camp)
+        assert [text_of(m) for m in orga.new_messages()] == [
+            t("unlinkgroup.notice", name=camp, platform="telegram")
+        ]
+        assert await in_group(otto, "linkgroup") == t("linkgroup.done", name=camp)
 
 
 async def test_text_is_escaped_and_long_text_split(

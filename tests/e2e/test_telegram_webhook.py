@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import socket
 
 import pytest
+from sqlmodel import select
 
 from bot.telegram.options import derived_secret
 from handlers.core.i18n import catalogues
+from storage.core.shared_tables import InboxEvent
 from tests.support.telegram_api import (
     BotAccount,
     telegram_api_fixture,  # noqa: F401 (fixture)
@@ -55,3 +59,50 @@ async def test_webhook_with_secret_is_handled_without_is_refused(
         await telegram_api.wait_for(lambda _: privacy in telegram_api.delivered_texts(ANA.id))
     assert [d.status for d in telegram_api.webhook_deliveries()] == [200]
     assert telegram_api.calls("getUpdates") == []
+
+
+async def raw_post(port: int, path: str, secret: bytes, body: bytes) -> int:
+    """One HTTP request written byte for byte (an HTTP client would refuse such headers)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\n"
+    ).encode()
+    writer.write(head + b"X-Telegram-Bot-Api-Secret-Token: " + secret + b"\r\n\r\n" + body)
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), timeout=5)
+    writer.close()
+    await writer.wait_closed()
+    return int(status_line.split()[1])
+
+
+async def test_malformed_secrets_are_refused_without_a_traceback(
+    telegram_api: BotAccount, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    secret = derived_secret(telegram_api.token).encode()
+    forged = {
+        "update_id": 99,
+        "message": incoming_message_json(7, TgChat.private(ANA), ANA, "/start"),
+    }
+    body = json.dumps(forged).encode()
+    malformed = [
+        secret + b"\xff",  # a byte that is not UTF-8
+        secret[:-1] + b"\xc3\xbc",  # UTF-8, but not ASCII ("ü")
+        "geheim-äöü-🎉".encode(),
+        b"\x80\x81\x82",
+        b"",
+    ]
+    async with running_bot(
+        telegram_api, sqlite_url, telegram_webhook_url=url, telegram_webhook_port=port
+    ) as bot:
+        statuses = [await raw_post(port, "/telegram/hook", given, body) for given in malformed]
+        await bot.settled()
+        with bot.store() as session:
+            assert session.exec(select(InboxEvent)).all() == []
+        assert await raw_post(port, "/telegram/hook", secret, body) == 200
+    assert statuses == [403] * len(malformed)
+    tracebacks = [record for record in caplog.records if record.exc_info]
+    assert tracebacks == []

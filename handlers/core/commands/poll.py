@@ -8,7 +8,7 @@ from handlers.core.outbox_replies import enqueue_replies
 from handlers.core.quick_polls import close_poll, create_poll, record_answer, results
 from handlers.core.registry import STAFF, Text, command
 from handlers.core.validation import InputError, clean_text, plain
-from storage.core.shared_tables import MessageRef
+from storage.core.shared_tables import MessageRef, Poll
 
 QUESTION_MAX, OPTION_MAX, OPTIONS_MIN, OPTIONS_MAX = 300, 100, 2, 10
 
@@ -21,7 +21,7 @@ def poll(ctx: Context, text: Text) -> None:
     assert created.id is not None
     spec = PollSpec(created.id, question, tuple(options))
     buttons = tuple(
-        (Button(option, f"pollanswer {created.id} {position}"),)
+        (Button(option, f"pollanswer {created.number} {position}"),)
         for position, option in enumerate(options)
     )
     message = Reply(question, buttons=buttons, poll=spec, shows=("poll", created.id))
@@ -30,35 +30,35 @@ def poll(ctx: Context, text: Text) -> None:
         return
     for chat in targets:
         enqueue_replies(ctx.uow, chat, [message], ctx.now())
-    ctx.reply("poll.posted", number=created.id, chats=len(targets))
+    ctx.reply("poll.posted", number=created.number, chats=len(targets))
 
 
-@command("pollanswer", hidden=True)
+@command("pollanswer", hidden=True, event=True)
 def pollanswer(ctx: Context, number: int, position: int) -> None:
-    """A press on a poll's button, where the platform has no native polls."""
-    found = ctx.uow.polls.get(number)
-    if found is None or not record_answer(ctx.uow, found, ctx.person_id, position, ctx.now()):
+    """A press on a poll's button, where the platform has no native polls: poll N of the
+    active event, whose members alone may answer."""
+    found = _poll_of_event(ctx, number)
+    if not record_answer(ctx.uow, found, ctx.person_id, position, ctx.now()):
         raise Refusal("poll.closed")
     ctx.reply("poll.answered")
 
 
 @command("closepoll", roles=STAFF)
 def closepoll(ctx: Context, number: int) -> None:
-    found = ctx.uow.polls.get(number)
-    if found is None or found.event_id != ctx.event_id():
-        raise Refusal("poll.unknown", number=number)
+    found = _poll_of_event(ctx, number)
     if found.closed:
         raise Refusal("poll.closed")
+    assert found.id is not None
     close_poll(ctx.uow, found)
     lines = [ctx.t("poll.results", question=found.question)]
     lines += [
         ctx.t("poll.result_line", option=text, count=count)
-        for text, count in results(ctx.uow, number)
+        for text, count in results(ctx.uow, found.id)
     ]
     summary = "\n".join(lines)
-    for ref in _posted_in(ctx, number):
+    for ref in _posted_in(ctx, found.id):
         chat = Chat(ref.platform, ref.chat_id, ChatKind.GROUP)
-        closing = PollSpec(number, found.question, (), closed=True, poll_ref=ref.message_id)
+        closing = PollSpec(found.id, found.question, (), closed=True, poll_ref=ref.message_id)
         reply = Reply(summary, poll=closing)
         enqueue_replies(ctx.uow, chat, [reply], ctx.now())
     ctx.reply_text(summary)
@@ -76,6 +76,13 @@ def parse_poll(raw: str) -> tuple[str, list[str]]:
     if len({option.casefold() for option in options}) != len(options):
         raise InputError("poll.option_twice")
     return question, options
+
+
+def _poll_of_event(ctx: Context, number: int) -> Poll:
+    found = ctx.uow.polls.by_number(ctx.event_id(), number)
+    if found is None:
+        raise Refusal("poll.unknown", number=number)
+    return found
 
 
 def _poll_chats(ctx: Context) -> list[Chat]:

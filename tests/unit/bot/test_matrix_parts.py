@@ -15,7 +15,7 @@ import pytest
 
 from bot.bootstrap import App
 from bot.matrix import config_from, polls
-from bot.matrix.inbound import Inbound, command_text, is_edit
+from bot.matrix.inbound import Inbound, command_text, is_edit, sends_state
 from bot.matrix.invites import greeting, invite_allowed
 from bot.matrix.reactions import ReactionVotes, is_thumbs_up
 from bot.matrix.render import Renderer, to_html
@@ -306,3 +306,35 @@ async def test_an_event_waits_for_its_room_key_also_across_a_restart(app: App) -
     assert (incoming.text, incoming.external_id) == ("!help", "$late")
     assert incoming.chat.kind is ChatKind.PRIVATE
     assert after_restart.undecrypted == {}
+
+
+def room_state(version: str, users: dict[str, int], **create: object) -> list[dict[str, object]]:
+    levels = {"users": users, "users_default": 0, "state_default": 50}
+    return [
+        {
+            "type": "m.room.create",
+            "state_key": "",
+            "sender": "@olga:x",
+            "content": {"room_version": version, **create},
+        },
+        {"type": "m.room.power_levels", "state_key": "", "sender": "@olga:x", "content": levels},
+    ]
+
+
+def test_room_admins_are_creators_from_version_12_and_else_by_power_level() -> None:
+    # Version 12: creators are listed nowhere in the power levels, yet rank highest.
+    modern = room_state("12", {"@mod:x": 50}, additional_creators=["@co:x"])
+    assert [sends_state(modern, user) for user in ("@olga:x", "@co:x", "@mod:x", "@ana:x")] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    # Before: only the power levels count, also for the creator.
+    legacy = room_state("10", {"@olga:x": 0, "@mod:x": 50}, additional_creators=["@co:x"])
+    assert [sends_state(legacy, user) for user in ("@olga:x", "@co:x", "@mod:x")] == [
+        False,
+        False,
+        True,
+    ]
+    assert not sends_state([], "@olga:x")

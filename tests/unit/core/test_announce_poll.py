@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlmodel import select
 
@@ -31,15 +32,17 @@ async def camp_with_members(people: MakePerson) -> tuple[Person, list[Person]]:
     return orga, members
 
 
-async def in_group(person: Person, text: str) -> None:
-    await person.dispatcher.on_event(IncomingText(person.sender, GROUP, text))
+async def in_group(person: Person, text: str, *, admin: bool = False) -> None:
+    """`admin`: the platform says the person is an administrator of the group."""
+    sender = replace(person.sender, group_admin=admin)
+    await person.dispatcher.on_event(IncomingText(sender, GROUP, text))
 
 
 async def test_announce_reaches_every_member_in_their_language_and_linked_groups(
     app: App, people: MakePerson
 ) -> None:
     orga, (ana, ben) = await camp_with_members(people)
-    await in_group(orga, "/linkgroup")
+    await in_group(orga, "/linkgroup", admin=True)
     assert [r.text for r in orga.adapter.sent["group-1"]] == [
         t("de", "linkgroup.done", name="Jugend-BarCamp Musterstadt")
     ]
@@ -118,7 +121,7 @@ async def test_a_poll_from_a_private_chat_goes_to_linked_groups(
     app: App, people: MakePerson
 ) -> None:
     orga, _ = await camp_with_members(people)
-    await in_group(orga, "/linkgroup")
+    await in_group(orga, "/linkgroup", admin=True)
     reply = await orga.text("/poll Pizza? | Ja | Nein")
     assert reply.startswith(t("de", "poll.posted", number=1, chats=1)[:20])
     assert orga.adapter.sent["group-1"][-1].poll is not None

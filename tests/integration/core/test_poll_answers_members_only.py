@@ -1,0 +1,154 @@
+"""Quick polls on both stores: only members of the poll's event answer, by button, by
+command or natively; everyone else is refused or not counted and leaves nothing behind;
+poll numbers are counted per event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import func, select
+
+from bot.bootstrap import App
+from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxSender
+from handlers.core.i18n import catalogues
+from handlers.core.messages import (
+    ButtonPress,
+    Chat,
+    ChatKind,
+    IncomingText,
+    PollAnswerEvent,
+    Reply,
+    Sender,
+)
+from storage.core.shared_tables import MessageRef, Person, PollAnswer, Role
+from storage.uow import UnitOfWork
+from tests.support.chat import FakeAdapter
+from tests.support.chat import Person as ChatPerson
+from tests.support.store import raw_session
+from tests.unit.core.test_flow import create_camp
+
+GROUP_A = Chat("fake", "group-a", ChatKind.GROUP)
+GROUP_B = Chat("fake", "group-b", ChatKind.GROUP)
+MakeApp = Callable[[str], App]
+
+
+def t(key: str, **values: object) -> str:
+    return catalogues().text("de", key, **values)
+
+
+class Camps:
+    """One store, one fake platform, and people on it."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.adapter = FakeAdapter()
+        sender = OutboxSender(app.uow_factory, {self.adapter.platform: self.adapter}, app.clock)
+        self.dispatcher = Dispatcher(app.router, sender)
+
+    def person(self, name: str) -> ChatPerson:
+        return ChatPerson(self.dispatcher, self.adapter, name)
+
+    async def in_group(self, person: ChatPerson, group: Chat, text: str) -> Reply:
+        await self.dispatcher.on_event(IncomingText(person.sender, group, text))
+        return self.adapter.sent[group.chat_id][-1]
+
+    async def press_in_group(self, person: ChatPerson, group: Chat, data: str) -> str:
+        await self.dispatcher.on_event(ButtonPress(person.sender, group, data))
+        return self.adapter.sent[group.chat_id][-1].text
+
+    def answers(self) -> list[int]:
+        with raw_session(self.app.engine) as session:
+            return sorted(session.exec(select(PollAnswer.person_id)).all())
+
+    def people_stored(self) -> int:
+        with raw_session(self.app.engine) as session:
+            return int(session.exec(select(func.count()).select_from(Person)).one())
+
+    def person_id(self, person: ChatPerson) -> int:
+        with UnitOfWork(self.app.engine) as uow:
+            found = uow.people.by_identity("fake", person.user_id)
+            assert found is not None
+            assert found.id is not None
+            return found.id
+
+
+@pytest.fixture
+def camps(make_app: MakeApp, store_url: str) -> Camps:
+    return Camps(make_app(store_url))
+
+
+async def test_poll_numbers_count_per_event(camps: Camps) -> None:
+    olga, otto = camps.person("Olga"), camps.person("Otto")
+    await create_camp(olga, "de")
+    await create_camp(otto, "de")
+    first = await camps.in_group(olga, GROUP_A, "/poll Pizza? | Ja | Nein")
+    second = await camps.in_group(olga, GROUP_A, "/poll Eis? | Ja | Nein")
+    other = await camps.in_group(otto, GROUP_B, "/poll Kino? | Ja | Nein")
+    buttons = [[b.data for row in poll.buttons for b in row] for poll in (first, second, other)]
+    assert buttons == [
+        ["pollanswer 1 0", "pollanswer 1 1"],
+        ["pollanswer 2 0", "pollanswer 2 1"],
+        ["pollanswer 1 0", "pollanswer 1 1"],
+    ]
+    # Otto's poll 1 is his camp's, and closing it leaves Olga's open.
+    assert await otto.text("/closepoll 2") == t("poll.unknown", number=2)
+    assert t("poll.results", question="Kino?") in await otto.text("/closepoll 1")
+    assert t("poll.results", question="Pizza?") in await olga.text("/closepoll 1")
+
+
+async def test_poll_buttons_and_commands_count_only_from_members(camps: Camps) -> None:
+    olga, otto = camps.person("Olga"), camps.person("Otto")
+    code = await create_camp(olga, "de")
+    other_code = await create_camp(otto, "de")
+    ana, cem, dan = camps.person("Ana"), camps.person("Cem"), camps.person("Dan")
+    await ana.joins(code)
+    await cem.joins(other_code)  # a member of another camp
+    await dan.says("/start")
+    await dan.press("consent de")  # consented, in no event
+    await camps.in_group(olga, GROUP_A, "/poll Pizza? | Ja | Nein")
+
+    assert await camps.press_in_group(cem, GROUP_A, "pollanswer 1 0") == t("poll.unknown", number=1)
+    assert await camps.press_in_group(dan, GROUP_A, "pollanswer 1 0") == t("event.none")
+    assert await dan.text("/pollanswer 1 1") == t("event.none")
+    assert camps.answers() == []
+    assert await camps.press_in_group(ana, GROUP_A, "pollanswer 1 0") == t("poll.answered")
+    assert camps.answers() == [camps.person_id(ana)]
+    summary = await olga.text("/closepoll 1")
+    assert t("poll.result_line", option="Ja", count=1) in summary
+    assert t("poll.result_line", option="Nein", count=0) in summary
+
+
+async def test_native_poll_answers_count_only_from_members(camps: Camps) -> None:
+    olga, otto = camps.person("Olga"), camps.person("Otto")
+    code = await create_camp(olga, "de")
+    other_code = await create_camp(otto, "de")
+    ana, cem = camps.person("Ana"), camps.person("Cem")
+    await ana.joins(code)
+    await cem.joins(other_code)
+    # Known only by platform id, as `camp create --organiser` makes them: no consent yet.
+    with UnitOfWork(camps.app.engine) as uow:
+        event = uow.events.by_code(code)
+        assert event is not None
+        assert event.id is not None
+        ida = uow.people.create_with_identity("fake", "ida", datetime.now(UTC))
+        assert ida.id is not None
+        uow.events.join(event.id, ida.id, Role.ORGANISER, datetime.now(UTC))
+    await camps.in_group(olga, GROUP_A, "/poll Wann? | Montag | Dienstag")
+    with raw_session(camps.app.engine) as session:
+        poll_ref = session.exec(
+            select(MessageRef.message_id).where(MessageRef.kind == "poll")
+        ).one()
+    people_before = camps.people_stored()
+
+    stranger = Sender("fake", "stranger", "Mallory")
+    ida_sender = Sender("fake", "ida", "Ida")
+    for number, sender in enumerate((stranger, cem.sender, ida_sender, ana.sender)):
+        answer = PollAnswerEvent(sender, poll_ref, (1,), external_id=f"answer-{number}")
+        await camps.dispatcher.on_event(answer)
+
+    assert camps.answers() == [camps.person_id(ana)]
+    assert camps.people_stored() == people_before  # not even a row for the stranger
+    assert t("poll.result_line", option="Dienstag", count=1) in await olga.text("/closepoll 1")
