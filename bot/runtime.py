@@ -54,7 +54,7 @@ def build_adapters(app: App) -> dict[str, Adapter]:
 
 
 def build_services(settings: Settings) -> list[Service]:
-    return [SchedulerService(), PlannerWarmUp()]
+    return [SchedulerService(settings.schedule_sync_seconds), PlannerWarmUp()]
 
 
 def freeze_startup_heap() -> None:
