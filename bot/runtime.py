@@ -37,14 +37,15 @@ def build_adapters(app: App) -> dict[str, Adapter]:
     """
     settings = app.settings
     adapters: dict[str, Adapter] = {}
-    for platform, enabled in (
-        ("telegram", settings.telegram_enabled),
-        ("matrix", settings.matrix_enabled),
+    for platform, enabled, hooks in (
+        # Telegram tells the bot's username once connected: it makes the join links.
+        ("telegram", settings.telegram_enabled, {"on_username": app.learn_telegram_username}),
+        ("matrix", settings.matrix_enabled, {}),
     ):
         if enabled:
             # Each platform package offers `from_settings(settings, uow_factory, clock)`.
             package = importlib.import_module(f"bot.{platform}")
-            adapter = package.from_settings(settings, app.uow_factory, app.clock)
+            adapter = package.from_settings(settings, app.uow_factory, app.clock, **hooks)
             adapters[platform] = cast(Adapter, adapter)
     if not adapters:
         adapters["console"] = ConsoleAdapter(

@@ -81,6 +81,17 @@ async def test_deep_link_join_propose_moderate_and_vote(
         await vote_with_the_ballot(telegram_api, bot, orga, ana)
 
 
+async def test_join_links_use_the_username_that_get_me_answers(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    async with running_bot(telegram_api, sqlite_url, telegram_bot_username=None) as bot:
+        code = await create_camp(Phone(telegram_api, bot, ORGA))
+        link = f"https://t.me/{telegram_api.username}?start={code}"
+        assert_qr_code_sent(telegram_api, link)
+        [photo] = telegram_api.calls("sendPhoto")
+        assert str(photo.text).endswith(link)
+
+
 async def vote_with_the_ballot(
     telegram_api: BotAccount, bot: RunningBot, orga: Phone, ana: Phone
 ) -> None:
