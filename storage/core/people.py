@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -177,6 +178,15 @@ class Events:
             select(Person)
             .join(Membership, col(Membership.person_id) == col(Person.id))
             .where(Membership.event_id == event_id)
+            .order_by(col(Person.id))
+        )
+        return list(self._session.exec(statement))
+
+    def members_with_role(self, event_id: int, roles: Iterable[Role]) -> list[Person]:
+        statement = (
+            select(Person)
+            .join(Membership, col(Membership.person_id) == col(Person.id))
+            .where(Membership.event_id == event_id, col(Membership.role).in_(list(roles)))
             .order_by(col(Person.id))
         )
         return list(self._session.exec(statement))

@@ -256,6 +256,9 @@ async def vote_in_the_evening(orga: Person, people: People) -> None:
 
 async def close_the_voting(app: App, orga: Person, people: People, clock: ManualClock) -> None:
     clock.set(berlin(7, 59))
+    # Only last evening's notice of waiting proposals, far too late to be sent.
+    assert await run_scheduled(app, orga.dispatcher) == 1
+    assert drain(people) == {}
     assert await run_scheduled(app, orga.dispatcher) == 0
     clock.set(berlin(8))  # an hour before the deadline: only who has no vote is nudged
     assert await run_scheduled(app, orga.dispatcher) == 1
