@@ -195,7 +195,7 @@ async def propose_and_moderate(orga: Person, people: People) -> None:
 
     queue = await orga.says("/queue")
     assert [[b.data for b in reply.buttons[0]] for reply in queue] == [
-        [f"approve {number}", f"reject {number}"] for number in PROPOSALS
+        [f"approve {number}", f"rejectreason {number}"] for number in PROPOSALS
     ]
     assert queue[0].text == t(
         "de", "queue.item", number=1, title=TITLES[1], description="Wo könnte er hin?"
