@@ -16,7 +16,7 @@ import handlers.barcamp.commands
 import handlers.core.commands  # noqa: F401  (registers the shared commands)
 from bot.settings import Settings
 from handlers.barcamp.camp_config import CampConfig
-from handlers.core.config import CoreConfig
+from handlers.core.config import CoreConfig, JoinLinks
 from handlers.core.registry import registry
 from handlers.core.router import Router
 from schedules.core.clock import Clock, SystemClock
@@ -32,6 +32,11 @@ class App:
     uow_factory: UnitOfWorkFactory
     router: Router
     clock: Clock
+
+    def learn_telegram_username(self, username: str) -> None:
+        """The bot's username from getMe makes the join links; the setting, if any, wins."""
+        if not self.settings.telegram_bot_username:
+            self.router.config.join_links.learn("telegram", telegram_join_link(username))
 
 
 def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
@@ -61,8 +66,14 @@ def upgrade_store(settings: Settings) -> None:
         engine.dispose()
 
 
-def _join_links(settings: Settings) -> dict[str, str]:
-    links = {}
+def _join_links(settings: Settings) -> JoinLinks:
+    """From the settings; the Telegram adapter learns its bot's username at start."""
+    links = JoinLinks()
     if settings.telegram_bot_username:
-        links["telegram"] = f"https://t.me/{settings.telegram_bot_username}?start={{code}}"
+        links.learn("telegram", telegram_join_link(settings.telegram_bot_username))
     return links
+
+
+def telegram_join_link(username: str) -> str:
+    """The deep link that opens the bot's chat and sends `/start CODE`."""
+    return f"https://t.me/{username.removeprefix('@')}?start={{code}}"

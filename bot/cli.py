@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import logging.handlers
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -62,7 +63,7 @@ def _settings() -> Settings:
 def run() -> None:
     """Start every configured adapter; the console when no platform is configured."""
     settings = _settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    _configure_logging(settings)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # httpx logs every request with its URL, and Telegram's URLs carry the bot's token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -76,6 +77,33 @@ def run() -> None:
     freeze_startup_heap()
     if not asyncio.run(run_bot(application, adapters, services)):
         raise typer.Exit(1)  # an adapter failed: a supervisor should restart us
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+LOG_FILE = "barcamp-bot.log"
+LOG_FILE_BYTES, LOG_FILES_KEPT = 1_000_000, 3
+
+
+def _configure_logging(settings: Settings) -> None:
+    """Logs to the terminal; with the console adapter, to a file in the data folder.
+
+    The console's terminal is the chat: log lines there (the scheduler's every few
+    seconds) would interleave with it, so only warnings and errors show beside it.
+    """
+    if settings.telegram_enabled or settings.matrix_enabled:
+        logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+        return
+    path = Path(settings.data_dir) / LOG_FILE
+    with _writable(settings, path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.handlers.RotatingFileHandler(
+            path, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILES_KEPT, encoding="utf-8"
+        )
+    to_terminal = logging.StreamHandler()
+    to_terminal.setLevel(logging.WARNING)
+    logging.basicConfig(
+        level=settings.log_level, format=LOG_FORMAT, handlers=[to_file, to_terminal]
+    )
 
 
 @db_app.command("upgrade")

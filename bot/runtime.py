@@ -39,14 +39,15 @@ def build_adapters(app: App) -> dict[str, Adapter]:
     """
     settings = app.settings
     adapters: dict[str, Adapter] = {}
-    for platform, enabled in (
-        ("telegram", settings.telegram_enabled),
-        ("matrix", settings.matrix_enabled),
+    for platform, enabled, hooks in (
+        # Telegram tells the bot's username once connected: it makes the join links.
+        ("telegram", settings.telegram_enabled, {"on_username": app.learn_telegram_username}),
+        ("matrix", settings.matrix_enabled, {}),
     ):
         if enabled:
             # Each platform package offers `from_settings(settings, uow_factory, clock)`.
             package = importlib.import_module(f"bot.{platform}")
-            adapter = package.from_settings(settings, app.uow_factory, app.clock)
+            adapter = package.from_settings(settings, app.uow_factory, app.clock, **hooks)
             adapters[platform] = cast(Adapter, adapter)
     if not adapters:
         adapters["console"] = ConsoleAdapter(
@@ -57,7 +58,11 @@ def build_adapters(app: App) -> dict[str, Adapter]:
 
 def build_services(settings: Settings) -> list[Service]:
     retention = timedelta(days=settings.delivery_retention_days)
-    return [SchedulerService(), PlannerWarmUp(), DeliveryHousekeeping(retention)]
+    return [
+        SchedulerService(settings.schedule_sync_seconds),
+        PlannerWarmUp(),
+        DeliveryHousekeeping(retention),
+    ]
 
 
 def freeze_startup_heap() -> None:

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     schedule_grace_minutes: int = Field(
         default=15, ge=0, le=1440, description="late reminders/announcements still go out"
     )
+    # How often the scheduler looks for timed work that other processes added.
+    schedule_sync_seconds: float = Field(default=15.0, gt=0, le=3600)
     # The planner of /plan and /move; other commands wait meanwhile (it holds the store's
     # write lock), so more seconds are a better grid for a large camp and a longer wait.
     plan_seconds: float = Field(default=DEFAULT_PLAN_SECONDS, gt=0, le=600)

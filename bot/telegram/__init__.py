@@ -17,7 +17,7 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.settings import Settings
-from bot.telegram.adapter import TelegramAdapter
+from bot.telegram.adapter import TelegramAdapter, UsernameHandler
 from bot.telegram.options import TelegramOptions
 from bot.telegram.store import TelegramStore
 from schedules.core.clock import Clock
@@ -30,8 +30,12 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def from_settings(
-    settings: Settings, uow_factory: UnitOfWorkFactory, clock: Clock
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    on_username: UsernameHandler | None = None,
 ) -> TelegramAdapter:
     """The adapter on the store and clock that bootstrap built (and migrated)."""
     store = TelegramStore(uow_factory, clock)
-    return TelegramAdapter(TelegramOptions.from_settings(settings), store)
+    options = TelegramOptions.from_settings(settings)
+    return TelegramAdapter(options, store, on_username=on_username)

@@ -45,6 +45,8 @@ TEAM_MENU_REFRESH_SECONDS = 300.0
 CONNECT_PAUSE_MAX_SECONDS = 60.0
 
 Work = tuple[str, Translated]
+# Told the bot's username once getMe answered, before the first update is handled.
+UsernameHandler = Callable[[str], None]
 
 
 class TelegramAdapter:
@@ -61,8 +63,10 @@ class TelegramAdapter:
         texts: Catalogues | None = None,
         commands: Registry | None = None,
         concurrency: int | None = None,
+        on_username: UsernameHandler | None = None,
     ) -> None:
         self.options = options
+        self.on_username = on_username
         self.store = store
         self.bot = PollingBot(
             options.token,
@@ -131,12 +135,14 @@ class TelegramAdapter:
     async def _connect(self) -> None:
         """getMe until Telegram answers; a wrong token is fatal."""
         await _until_reachable(self.bot.initialize)
+        if self.on_username is not None:
+            self.on_username(self.username)
         configured = (self.options.link_username or "").removeprefix("@")
-        if configured.casefold() != self.username.casefold():
-            # Join links and QR codes would lead elsewhere, or are not made at all.
+        if configured and configured.casefold() != self.username.casefold():
+            # The setting wins: join links and QR codes would lead elsewhere.
             log.warning(
-                "BARCAMP_TELEGRAM_BOT_USERNAME is %r, but this bot is @%s: set it to %s",
-                configured or None,
+                "BARCAMP_TELEGRAM_BOT_USERNAME is %r, but this bot is @%s: set %s or unset it",
+                configured,
                 self.username,
                 self.username,
             )

@@ -29,6 +29,14 @@ class ProposalRef:
 
 
 @dataclass(frozen=True)
+class ProposalSubmitted(DomainEvent):
+    """A proposal waits in the queue for a youth worker or organiser."""
+
+    event_id: int
+    proposal: ProposalRef
+
+
+@dataclass(frozen=True)
 class ProposalApproved(DomainEvent):
     event_id: int
     proposal: ProposalRef

@@ -2,12 +2,14 @@
 
 Each runs after the use case that raised the event, in its transaction (see
 `handlers.core.message_bus`); texts go to each person in their own language. A
-proposer who moderated or merged their own proposal is not told of it.
+proposer who moderated or merged their own proposal is not told of it. Proposals that
+wait for moderation are told to the event's staff in batches (`QUEUE_NOTICE_WINDOW`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from handlers.barcamp.agenda_chat_text import place_text
 from handlers.barcamp.agenda_loader import build_agenda, interested_people
@@ -16,12 +18,63 @@ from handlers.barcamp.camp_events import (
     ProposalApproved,
     ProposalRejected,
     ProposalsMerged,
+    ProposalSubmitted,
     SessionsMoved,
     VotingClosed,
     VotingOpened,
 )
 from handlers.core.message_bus import Effects, handles
+from handlers.core.messages import Button, Reply
+from handlers.core.notices import voices
+from handlers.core.outbox_replies import PRIORITY_NOTICE, enqueue_for_person
+from handlers.core.registry import STAFF
+from handlers.core.timed_work import Due, timed_work
 from schedules.barcamp.agenda_model import Agenda, AgendaSession
+from storage.barcamp.camp_tables import ProposalStatus
+from storage.core.shared_tables import ScheduledKind
+
+# Staff hear of waiting proposals once per window: the first one that waits starts it,
+# those that follow within it are in the same notice (its count is taken when it goes).
+QUEUE_NOTICE_WINDOW = timedelta(minutes=15)
+QUEUE_NOTICE_KEY = "queue_notice"
+
+
+@handles(ProposalSubmitted)
+def schedule_the_queue_notice(event: ProposalSubmitted, effects: Effects) -> None:
+    """A notice at the end of the window, unless one is pending already (it counts this)."""
+    pending = effects.uow.timed_items.pending(event.event_id)
+    if any(item.key == QUEUE_NOTICE_KEY for item in pending):
+        return
+    effects.uow.timed_items.put(
+        event.event_id,
+        ScheduledKind.QUEUE_NOTICE,
+        effects.now + QUEUE_NOTICE_WINDOW,
+        effects.now,
+        key=QUEUE_NOTICE_KEY,
+    )
+
+
+@timed_work(ScheduledKind.QUEUE_NOTICE)
+def tell_the_staff_what_waits(due: Due) -> None:
+    """Each youth worker and organiser: how many proposals wait, not counting their own."""
+    event_id = due.item.event_id
+    if not due.on_time:
+        return
+    waiting = due.uow.proposals.in_event(event_id, ProposalStatus.SUBMITTED)
+    staff = due.uow.events.with_role(event_id, *STAFF)
+    for person, voice in voices(due.uow, staff, due.texts, due.config):
+        count = sum(1 for proposal in waiting if proposal.proposer_id != person.id)
+        if count == 0:
+            continue
+        text = (
+            voice.t("queue.notice_one", name=due.event.name)
+            if count == 1
+            else voice.t("queue.notice_many", name=due.event.name, count=count)
+        )
+        button = Button(voice.t("queue.notice_button"), "queue")
+        reply = Reply(text, buttons=((button,),))
+        assert person.id is not None
+        enqueue_for_person(due.uow, person.id, reply, due.now, PRIORITY_NOTICE)
 
 
 @handles(ProposalApproved)

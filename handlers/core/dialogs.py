@@ -25,8 +25,10 @@ step and the answers so far stay as they were. Should `finish` refuse (raise
 `/cancel` leaves any dialog.
 
 A parser also sees the answers so far and today's date (`SoFar`), e.g. the slots of a
-camp are read on the camp's day; so can a question's values (`Step.values`). The stored
-step name is the step's field.
+camp are read on the camp's day; so can a question's values (`Step.values`) and its
+buttons (`Step.buttons`, e.g. one that answers with a command instead). A dialog may start
+with answers already known (`start(ctx, data)`), such as the proposal it is about. The
+stored step name is the step's field.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from handlers.core.messages import Button
 from handlers.core.validation import InputError
 from storage.core.shared_tables import EventKind
 
@@ -60,6 +63,8 @@ class SoFar:
 Parser = Callable[[str, SoFar], object]
 QuestionValues = Callable[[SoFar], Mapping[str, object]]
 Finish = Callable[["Context", dict[str, Any]], None]
+Buttons = tuple[tuple[Button, ...], ...]
+QuestionButtons = Callable[["Context", SoFar], Buttons]
 
 
 def text_only(parse: Callable[[str], object]) -> Parser:
@@ -78,10 +83,12 @@ class Step:
     # The catalogue key of the question, and its values if it has placeholders.
     question: str
     values: QuestionValues | None = None
+    buttons: QuestionButtons | None = None
 
     def ask(self, ctx: Context, so_far: SoFar) -> None:
         values = self.values(so_far) if self.values is not None else {}
-        ctx.reply_text(ctx.t(self.question, **values))
+        buttons = self.buttons(ctx, so_far) if self.buttons is not None else ()
+        ctx.reply_text(ctx.t(self.question, **values), buttons=buttons)
 
 
 @dataclass(frozen=True)
@@ -104,11 +111,11 @@ class Dialog:
     def step(self, field: str) -> Step | None:
         return next((step for step in self.steps if step.field == field), None)
 
-    def start(self, ctx: Context) -> None:
-        """Begin (or begin again) with the first question."""
+    def start(self, ctx: Context, data: Mapping[str, Any] | None = None) -> None:
+        """Begin (or begin again) with the first question; `data`: answers known already."""
         first = self.steps[0]
-        ctx.start_dialog(self.name, first.field)
-        first.ask(ctx, _so_far(ctx, {}))
+        ctx.start_dialog(self.name, first.field, dict(data or {}))
+        first.ask(ctx, _so_far(ctx, data or {}))
 
     def answer(self, ctx: Context, field: str, data: Mapping[str, Any], text: str) -> None:
         """Take the person's answer to the step `field` (one of this dialog's)."""

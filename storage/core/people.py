@@ -181,11 +181,11 @@ class Events:
         )
         return list(self._session.exec(statement))
 
-    def with_role(self, event_id: int, role: Role) -> list[int]:
-        """The ids of the event's members with this role, in a stable order."""
+    def with_role(self, event_id: int, *roles: Role) -> list[int]:
+        """The ids of the event's members with one of these roles, in a stable order."""
         statement = (
             select(Membership.person_id)
-            .where(Membership.event_id == event_id, Membership.role == role)
+            .where(Membership.event_id == event_id, col(Membership.role).in_(roles))
             .order_by(col(Membership.person_id))
         )
         return list(self._session.exec(statement))

@@ -218,6 +218,7 @@ class ScheduledKind(enum.StrEnum):
     VOTING_CLOSE = "voting_close"
     REMINDER = "reminder"
     VOTE_REMINDER = "vote_reminder"
+    QUEUE_NOTICE = "queue_notice"
 
 
 class ScheduledItem(SQLModel, table=True):

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,15 +16,19 @@ from handlers.core.i18n import catalogues
 pytestmark = pytest.mark.e2e
 
 
-def run_console(tmp_path: Path, script: list[str], language: str = "de") -> str:
+def console_environment(tmp_path: Path, language: str = "de") -> dict[str, str]:
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("BARCAMP_")
     }
-    environment |= {
+    return environment | {
         "BARCAMP_DATABASE_URL": f"sqlite:///{tmp_path / 'console.sqlite3'}",
         "BARCAMP_DEFAULT_LANGUAGE": language,
         "BARCAMP_DATA_DIR": str(tmp_path / "data"),
     }
+
+
+def run_console(tmp_path: Path, script: list[str], language: str = "de") -> str:
+    environment = console_environment(tmp_path, language)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
         input="\n".join(script) + "\n",
@@ -112,3 +117,41 @@ def test_unknown_buttons_and_commands_get_hints(tmp_path: Path) -> None:
     assert t("de", "console.no_button", number="7") in output
     assert t("de", "error.unknown_command", command="fly") in output
     assert t("de", "error.not_a_command") in output
+
+
+def test_the_chat_is_not_interleaved_with_log_lines(tmp_path: Path) -> None:
+    environment = console_environment(tmp_path) | {"BARCAMP_SCHEDULE_SYNC_SECONDS": "0.2"}
+    console = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=environment,
+        text=True,
+    )
+    log_file = tmp_path / "data" / "barcamp-bot.log"
+    try:
+        assert console.stdin is not None
+        console.stdin.write("/start\n")
+        console.stdin.flush()
+        deadline = time.monotonic() + 60
+        # Several scheduler cycles, each logged at INFO ("Running job ...").
+        while log_file_text(log_file).count("Running job") < 3:
+            assert console.poll() is None, "the console stopped early"
+            assert time.monotonic() < deadline, log_file_text(log_file)
+            time.sleep(0.1)
+        stdout, stderr = console.communicate("/help\n", timeout=60)
+    finally:
+        console.kill()
+        console.wait()
+    assert console.returncode == 0, stderr
+    terminal = stdout + stderr
+    assert " INFO " not in terminal
+    assert "Running job" not in terminal
+    assert t("de", "help.header") in stdout  # the chat went on meanwhile
+    assert " INFO " in log_file_text(log_file)
+
+
+def log_file_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""

@@ -16,7 +16,14 @@ from tests.support.telegram_api import (
     telegram_api_fixture,  # noqa: F401 (fixture)
     telegram_server_fixture,  # noqa: F401 (fixture)
 )
-from tests.support.telegram_bot import Phone, RunningBot, button_data, running_bot, text_of
+from tests.support.telegram_bot import (
+    Phone,
+    RunningBot,
+    button_data,
+    button_labels,
+    running_bot,
+    text_of,
+)
 from tests.support.telegram_updates import TgUser
 
 pytestmark = pytest.mark.e2e
@@ -75,11 +82,44 @@ async def test_deep_link_join_propose_moderate_and_vote(
 
         # Moderation by button; Ana hears of it in her chat.
         queue = await orga.says("/queue")
-        assert button_data(queue[0]) == ["approve 1", "reject 1"]
+        assert button_data(queue[0]) == ["approve 1", "rejectreason 1"]
         await orga.presses(t("queue.approve_button"), queue[0])
         assert t("approve.notice", title="Skatepark am See") in ana.texts()
 
         await vote_with_the_ballot(telegram_api, bot, orga, ana)
+
+
+async def test_join_links_use_the_username_that_get_me_answers(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    async with running_bot(telegram_api, sqlite_url, telegram_bot_username=None) as bot:
+        code = await create_camp(Phone(telegram_api, bot, ORGA))
+        link = f"https://t.me/{telegram_api.username}?start={code}"
+        assert_qr_code_sent(telegram_api, link)
+        [photo] = telegram_api.calls("sendPhoto")
+        assert str(photo.text).endswith(link)
+
+
+async def test_the_reject_button_asks_for_a_reason_the_proposer_reads(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        orga, ana = Phone(telegram_api, bot, ORGA), Phone(telegram_api, bot, ANA)
+        code = await create_camp(orga)
+        await ana.opens_deep_link(code)
+        await ana.presses(t("start.agree"))
+        await ana.says("/propose Skatepark am See")
+        queue = await orga.says("/queue")
+        [question] = await orga.presses(t("queue.reject_button"), queue[0])
+        assert text_of(question) == t("reject.ask_reason", number=1, title="Skatepark am See")
+        assert button_labels(question) == [t("reject.without_reason_button")]
+        assert t("reject.notice", title="Skatepark am See") not in ana.texts()
+        [done] = await orga.says("Gibt es schon im Jugendhaus")
+        assert text_of(done) == t("reject.done", number=1, title="Skatepark am See")
+        notice = t(
+            "reject.notice_reason", title="Skatepark am See", reason="Gibt es schon im Jugendhaus"
+        )
+        assert ana.texts()[-1] == notice
 
 
 async def vote_with_the_ballot(

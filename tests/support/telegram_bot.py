@@ -110,7 +110,13 @@ async def running_bot(
     app = app or bootstrap(settings)
     store = TelegramStore(app.uow_factory, app.clock)
     options = TelegramOptions.from_settings(settings)
-    adapter = TelegramAdapter(options, store, limits=limits, concurrency=concurrency)
+    adapter = TelegramAdapter(
+        options,
+        store,
+        limits=limits,
+        concurrency=concurrency,
+        on_username=app.learn_telegram_username,
+    )
     polls_before = len(tg.calls("deleteWebhook"))
     task = asyncio.create_task(run_bot(app, {"telegram": adapter}))
     running = RunningBot(app, adapter, task)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.barcamp.camp_events import ProposalRef, ProposalSubmitted
 from handlers.barcamp.camp_input import session_description, session_title
 from handlers.barcamp.registration import command, dialog
 from handlers.core.context import Context
@@ -44,3 +45,5 @@ def submit(ctx: Context, title: str, description: str) -> None:
     )
     key = "propose.approved" if trusted else "propose.submitted"
     ctx.reply(key, number=proposal.number, title=title)
+    if not trusted:
+        ctx.raise_event(ProposalSubmitted(proposal.event_id, ProposalRef.of(proposal)))

@@ -51,6 +51,9 @@ class FrabEvent:
     slug: str
     title: str
     abstract: str
+    # frab's long text beside the abstract; a BarCamp session has one short text (the
+    # abstract), so this stays None. Readers such as pyfahrplan expect the field.
+    description: str | None
     persons: tuple[str, ...]
 
 
@@ -184,5 +187,6 @@ def _frab_event(agenda: Agenda, placed: PlacedSession) -> FrabEvent:
         slug=f"{acronym(agenda.code)}-{session.id}-{_slug_tail(session.title)}",
         title=one_line(session.title),
         abstract=clean_text(session.description).strip(),
+        description=None,
         persons=host_list(session),
     )

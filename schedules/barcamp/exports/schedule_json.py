@@ -95,6 +95,7 @@ def _event(event: FrabEvent, conference: FrabConference) -> JsonObject:
         "type": conference.event_type,
         "language": conference.language,
         "abstract": event.abstract,
+        "description": event.description,
         "do_not_record": True,
         "persons": [{"name": name, "public_name": name} for name in event.persons],
         "links": [],

@@ -195,7 +195,7 @@ async def propose_and_moderate(orga: Person, people: People) -> None:
 
     queue = await orga.says("/queue")
     assert [[b.data for b in reply.buttons[0]] for reply in queue] == [
-        [f"approve {number}", f"reject {number}"] for number in PROPOSALS
+        [f"approve {number}", f"rejectreason {number}"] for number in PROPOSALS
     ]
     assert queue[0].text == t(
         "de", "queue.item", number=1, title=TITLES[1], description="Wo könnte er hin?"
@@ -256,6 +256,9 @@ async def vote_in_the_evening(orga: Person, people: People) -> None:
 
 async def close_the_voting(app: App, orga: Person, people: People, clock: ManualClock) -> None:
     clock.set(berlin(7, 59))
+    # Only last evening's notice of waiting proposals, far too late to be sent.
+    assert await run_scheduled(app, orga.dispatcher) == 1
+    assert drain(people) == {}
     assert await run_scheduled(app, orga.dispatcher) == 0
     clock.set(berlin(8))  # an hour before the deadline: only who has no vote is nudged
     assert await run_scheduled(app, orga.dispatcher) == 1

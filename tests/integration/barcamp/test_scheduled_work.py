@@ -20,7 +20,8 @@ from handlers.core.config import CoreConfig
 from handlers.core.timed_work import run_due
 from schedules.core.clock import ManualClock
 from storage.barcamp.camp_tables import CampSettings
-from storage.core.shared_tables import OutboxMessage, ScheduledItem, ScheduledKind
+from storage.core.shared_tables import OutboxMessage, Role, ScheduledItem, ScheduledKind
+from storage.uow import UnitOfWork
 from tests.integration.core.test_store import chat_people
 from tests.support.chat import FakeAdapter, Person
 from tests.support.day import CAMP, run_scheduled
@@ -213,3 +214,78 @@ async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+def make_youth_worker(app: App, user_id: str) -> None:
+    """There is no /role yet: the store says so directly."""
+    with UnitOfWork(app.engine) as uow:
+        person = uow.people.by_identity("fake", user_id)
+        assert person is not None
+        assert person.id is not None
+        membership = uow.events.membership(1, person.id)
+        assert membership is not None
+        membership.role = Role.YOUTHWORKER
+
+
+def queue_notices(person: Person) -> list[tuple[str, list[str]]]:
+    """The notices about the queue that reached `person`: text and button data."""
+    return [
+        (reply.text, [button.data for row in reply.buttons for button in row])
+        for reply in person.new_replies()
+    ]
+
+
+async def test_staff_hear_of_waiting_proposals_once_per_window(
+    make_app: MakeApp, store_url: str, clock: ManualClock
+) -> None:
+    app = make_app(store_url)
+    person = chat_people(app)
+    orga = person("Orga")
+    code = await create_camp(orga, "de")
+    yuki, ana, ben = person("Yuki"), person("Ana"), person("Ben")
+    await yuki.joins(code, "en")
+    make_youth_worker(app, "yuki")
+    for participant in (ana, ben):
+        await participant.joins(code)
+    everyone = (orga, yuki, ana, ben)
+    for someone in everyone:
+        someone.new_replies()
+
+    start = clock.now()
+    for minutes, proposer, title in ((0, ana, "Skatepark"), (5, ben, "WLAN"), (10, ana, "Busse")):
+        clock.set(start + timedelta(minutes=minutes))
+        await proposer.says(f"/propose {title}")
+        proposer.new_replies()
+    clock.set(start + timedelta(minutes=14))
+    assert await run_scheduled(app, orga.dispatcher) == 0
+    clock.set(start + timedelta(minutes=15))
+    assert await run_scheduled(app, orga.dispatcher) == 1
+    assert queue_notices(orga) == [(t("de", "queue.notice_many", name=CAMP, count=3), ["queue"])]
+    assert queue_notices(yuki) == [(t("en", "queue.notice_many", name=CAMP, count=3), ["queue"])]
+    assert ana.new_replies() == ben.new_replies() == []
+    assert await run_scheduled(app, orga.dispatcher) == 0  # told once
+
+    for number in (1, 2, 3):
+        await orga.says(f"/approve {number}")
+    orga.new_replies()
+    clock.set(start + timedelta(minutes=40))
+    await ben.says("/propose Mehr Bänke")
+    clock.set(start + timedelta(minutes=55))
+    assert await run_scheduled(app, orga.dispatcher) == 1
+    assert queue_notices(orga) == [(t("de", "queue.notice_one", name=CAMP), ["queue"])]
+    assert queue_notices(yuki) == [(t("en", "queue.notice_one", name=CAMP), ["queue"])]
+
+
+async def test_nobody_hears_of_their_own_waiting_proposal(
+    make_app: MakeApp, sqlite_url: str, clock: ManualClock
+) -> None:
+    app = make_app(sqlite_url)
+    orga, ana = await camp_on(app)
+    await ana.says("/propose Skatepark")
+    make_youth_worker(app, "ana")  # she moderates from now on, but not her own
+    orga.new_replies()
+    ana.new_replies()
+    clock.set(clock.now() + timedelta(minutes=15))
+    assert await run_scheduled(app, orga.dispatcher) == 1
+    assert queue_notices(orga) == [(t("de", "queue.notice_one", name=CAMP), ["queue"])]
+    assert ana.new_replies() == []

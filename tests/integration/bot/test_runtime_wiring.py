@@ -47,3 +47,24 @@ def test_the_console_when_no_platform_is_configured(tmp_path: Path) -> None:
         assert isinstance(adapters["console"], ConsoleAdapter)
     finally:
         app.engine.dispose()
+
+
+def test_the_telegram_username_from_get_me_makes_the_join_links(tmp_path: Path) -> None:
+    for configured, expected in ((None, "learned_bot"), ("set_bot", "set_bot")):
+        settings = Settings(
+            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            data_dir=tmp_path,
+            telegram_token="123:abc",
+            telegram_bot_username=configured,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        app = bootstrap(settings, clock=ManualClock(START))
+        try:
+            telegram = build_adapters(app)["telegram"]
+            assert isinstance(telegram, TelegramAdapter)
+            assert telegram.on_username is not None
+            telegram.on_username("learned_bot")  # what the adapter does once getMe answered
+            link = app.router.config.join_links.get("telegram")
+            assert link == f"https://t.me/{expected}?start={{code}}"
+        finally:
+            app.engine.dispose()

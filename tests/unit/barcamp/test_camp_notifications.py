@@ -36,6 +36,66 @@ async def test_approve_and_reject_tell_the_proposer_with_or_without_a_reason(
     assert orga.new_replies() == []  # answered above, told nothing more
 
 
+async def test_the_queues_reject_button_asks_for_a_reason_first(
+    app: App, people: MakePerson
+) -> None:
+    orga, members = await camp_with(people, ("Ben", "en"))
+    ben = members["Ben"]
+    for title in ("Skatepark", "Kino", "Disco"):
+        await ben.says(f"/propose {title}")
+    ben.new_replies()
+    queue = await orga.says("/queue")
+    reject_button = queue[0].buttons[0][1]
+    assert (reject_button.label, reject_button.data) == (
+        t("de", "queue.reject_button"),
+        "rejectreason 1",
+    )
+
+    [question] = await orga.press(reject_button.data)
+    assert question.text == t("de", "reject.ask_reason", number=1, title="Skatepark")
+    assert ben.new_replies() == []  # nothing is rejected yet
+    assert await orga.text("/mine") != ""  # another command meanwhile leaves the question open
+    reason = "Gibt es schon  am Nachmittag"
+    assert await orga.text(reason) == t("de", "reject.done", number=1, title="Skatepark")
+    assert [r.text for r in ben.new_replies()] == [
+        t("en", "reject.notice_reason", title="Skatepark", reason="Gibt es schon am Nachmittag")
+    ]
+    assert await orga.text("Hallo?") == t("de", "error.not_a_command")  # the dialog is over
+
+    [question] = await orga.press("rejectreason 2")
+    [without] = [button for row in question.buttons for button in row]
+    assert without.label == t("de", "reject.without_reason_button")
+    [done] = await orga.press(without.data)
+    assert done.text == t("de", "reject.done", number=2, title="Kino")
+    assert [r.text for r in ben.new_replies()] == [
+        t("en", "reject.notice", title="Kino", reason="")
+    ]
+    assert await orga.text("Hallo?") == t("de", "error.not_a_command")
+
+
+async def test_a_bad_reason_is_explained_and_the_question_stays(
+    app: App, people: MakePerson
+) -> None:
+    orga, members = await camp_with(people, ("Ben", "en"))
+    ben = members["Ben"]
+    await ben.says("/propose Skatepark")
+    ben.new_replies()
+    await orga.press("rejectreason 1")
+    refused = await orga.says("<b>nein</b>")
+    assert [r.text for r in refused] == [
+        t("de", "input.markup"),
+        t("de", "reject.ask_reason", number=1, title="Skatepark"),
+    ]
+    assert ben.new_replies() == []
+    # Approved by someone else meanwhile: the reason ends the dialog with why.
+    await orga.says("/approve 1")
+    ben.new_replies()
+    status = t("de", "status.approved")
+    assert await orga.text("zu spät") == t("de", "moderation.not_waiting", number=1, status=status)
+    assert ben.new_replies() == []
+    assert await orga.text("Hallo?") == t("de", "error.not_a_command")
+
+
 @pytest.mark.usefixtures("fast_planner")
 async def test_publish_counts_and_tells_only_members_who_can_be_reached(
     app: App, people: MakePerson

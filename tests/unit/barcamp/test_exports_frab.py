@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
+from types import ModuleType
 from typing import Any
 
 import jsonschema
@@ -40,6 +42,27 @@ def json_validator() -> jsonschema.Draft6Validator:
     return schedule_json_validator()
 
 
+@pytest.fixture(scope="module")
+def pyfahrplan() -> ModuleType:
+    """pyfahrplan's module; importing it installs a global requests cache, taken off here."""
+    module = importlib.import_module("pyfahrplan.pyfahrplan")
+    requests_cache = importlib.import_module("requests_cache")
+    requests_cache.uninstall_cache()
+    return module
+
+
+def pyfahrplan_talks(pyfahrplan: ModuleType, agenda: Agenda) -> list[dict[str, Any]]:
+    """Our schedule.json as pyfahrplan reads a downloaded one (`Fahrplan.flatten_fahrplans`).
+
+    `Fahrplan()` itself downloads the CCC's schedules first, so ours is put in its place.
+    """
+    reader = pyfahrplan.Fahrplan.__new__(pyfahrplan.Fahrplan)
+    reader.fahrplans = [json_of(agenda)["schedule"]]
+    reader.flatten_fahrplans()
+    talks: list[dict[str, Any]] = reader.flat_plans
+    return talks
+
+
 def xml_of(agenda: Agenda) -> ET.Element:
     return ET.fromstring(render_with(XML_EXPORTER, agenda))
 
@@ -64,6 +87,31 @@ def test_schedule_json_is_valid(sample: str, json_validator: jsonschema.Draft6Va
         document = json_of(replace(agenda, published=published))
         errors = [error.message for error in json_validator.iter_errors(document)]
         assert errors == []
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES))
+def test_pyfahrplan_reads_our_schedule_json(sample: str, pyfahrplan: ModuleType) -> None:
+    for published in (True, False):
+        agenda = replace(SAMPLES[sample](), published=published)
+        talks = pyfahrplan_talks(pyfahrplan, agenda)
+        placed = [s for s in agenda.sessions if s.slot_id is not None and s.room_id is not None]
+        assert sorted(talk["talk_id"] for talk in talks) == sorted(s.id for s in placed)
+
+
+def test_pyfahrplan_sees_the_session_as_we_wrote_it(pyfahrplan: ModuleType) -> None:
+    (talk,) = pyfahrplan_talks(pyfahrplan, one_session_camp())
+    assert talk["title"] == "Skatepark für alle"
+    assert talk["room"] == "Aula"
+    assert talk["speakers"] == "Ana, Ben"
+    assert (talk["talk_start"], talk["talk_duration"]) == ("10:30", "00:45")
+    assert talk["talk_abstract"].startswith("Wo könnte ein Skatepark hin?")
+    assert talk["talk_description"] == ""
+    # Its filters and its clock arithmetic work on our values too.
+    assert pyfahrplan.filter_talk(talk, room="aula", title="skatepark")
+    assert not pyfahrplan.filter_talk(talk, room="Raum 1")
+    ended = datetime(2024, 9, 14, 9, 16, tzinfo=UTC)  # 11:16 in Berlin, after 10:30 + 45 min
+    assert pyfahrplan.is_talk_in_past(talk, ended)
+    assert not pyfahrplan.is_talk_in_past(talk, ended.replace(minute=14))
 
 
 def test_the_json_validator_does_reject_broken_documents(
