@@ -203,6 +203,7 @@ class Router:
             catalogues=self.catalogues,
             bus=self.bus,
             domain_configs=self.domain_configs,
+            pressed=isinstance(incoming, ButtonPress),
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
