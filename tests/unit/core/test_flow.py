@@ -197,6 +197,41 @@ async def test_use_switches_between_events(app: App, people: MakePerson) -> None
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
+async def test_joining_by_deep_link_is_not_told_how_to_join(
+    people: MakePerson, language: str
+) -> None:
+    code = await create_camp(people("Orga"), "de")
+    kim = people("Kim", language_hint=language)
+    await kim.says(f"/start {code}")
+    joined = [reply.text for reply in await kim.press(f"consent {language} {code}")]
+    assert joined == [
+        t(language, "start.consented_joining", name="Kim"),
+        t(language, "join.done", name="Jugend-BarCamp Musterstadt"),
+    ]
+    assert not any("/join" in text for text in joined)
+
+
+async def test_agreeing_again_says_nothing_new_and_changes_nothing(
+    app: App, people: MakePerson
+) -> None:
+    code = await create_camp(people("Orga"), "de")
+    kim = people("Kim")
+    await kim.says(f"/start {code}")
+    await kim.press(f"consent de {code}")
+    # The welcome's buttons are still there: pressing them again is no news.
+    assert await kim.press(f"consent de {code}") == []
+    assert await kim.press("consent de") == []
+    # Typed (Matrix turns buttons into commands to send): a short answer, never silence.
+    assert await kim.text("/consent de") == t("de", "start.already_agreed")
+    # The other language's button still switches the language, once.
+    assert [reply.text for reply in await kim.press("consent en")] == [t("en", "language.set")]
+    assert await kim.press("consent en") == []
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(Consent)).all()) == 2  # the organiser's and Kim's
+        assert len(session.exec(select(Membership)).all()) == 2
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
 async def test_over_the_budget_says_how_many_and_what_to_do(
     app: App, people: MakePerson, language: str
 ) -> None:
