@@ -351,3 +351,18 @@ async def test_merge_after_publishing_tells_the_merged_sessions_people_where_it_
     assert [r.text for r in ana.new_replies()] == [t("de", "merge.notice_target", **values)]
     assert ben.new_replies() == cem.new_replies() == []  # their sessions did not move
     assert 4 not in places(app)
+
+
+async def test_sessions_with_voting_closed_give_no_voting_instructions(
+    app: App, people: MakePerson
+) -> None:
+    _, members = await voted_camp(people)
+    for person, language in ((members["Ana"], "de"), (members["Ben"], "en")):
+        [listing] = await person.says("/sessions")
+        lines = listing.text.splitlines()
+        assert lines[0] == t(language, "sessions.header_closed", name=CAMP)
+        assert lines[-1] == t(language, "vote.closed")
+        assert listing.buttons == ()
+        assert "/vote" not in listing.text
+        assert t(language, "matrix.tap_button") not in listing.text
+
