@@ -1,4 +1,4 @@
-"""/poll Question? | A | B …, /closepoll N: quick polls for youth workers and organisers."""
+"""/poll Question? | A | B …, /closepoll [N]: quick polls for youth workers and organisers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from handlers.core.outbox_replies import enqueue_replies
 from handlers.core.quick_polls import close_poll, create_poll, record_answer, results
 from handlers.core.registry import STAFF, Text, command
 from handlers.core.validation import InputError, clean_text, plain
-from storage.core.shared_tables import MessageRef
+from storage.core.shared_tables import MessageRef, Poll
 
 QUESTION_MAX, OPTION_MAX, OPTIONS_MIN, OPTIONS_MAX = 300, 100, 2, 10
 
@@ -27,6 +27,9 @@ def poll(ctx: Context, text: Text) -> None:
     message = Reply(question, buttons=buttons, poll=spec, shows=("poll", created.id))
     if targets == [ctx.chat]:
         ctx.replies.append(message)
+        # The group sees only the poll; its number is for whoever closes it.
+        note = ctx.t("poll.started_private", question=question, number=created.id)
+        ctx.replies.append(Reply(note, to_person=ctx.person_id))
         return
     for chat in targets:
         enqueue_replies(ctx.uow, chat, [message], ctx.now())
@@ -43,10 +46,10 @@ def pollanswer(ctx: Context, number: int, position: int) -> None:
 
 
 @command("closepoll", roles=STAFF)
-def closepoll(ctx: Context, number: int) -> None:
-    found = ctx.uow.polls.get(number)
-    if found is None or found.event_id != ctx.event_id():
-        raise Refusal("poll.unknown", number=number)
+def closepoll(ctx: Context, number: int | None) -> None:
+    found = _poll_to_close(ctx, number)
+    assert found.id is not None
+    number = found.id
     if found.closed:
         raise Refusal("poll.closed")
     close_poll(ctx.uow, found)
@@ -76,6 +79,21 @@ def parse_poll(raw: str) -> tuple[str, list[str]]:
     if len({option.casefold() for option in options}) != len(options):
         raise InputError("poll.option_twice")
     return question, options
+
+
+def _poll_to_close(ctx: Context, number: int | None) -> Poll:
+    """Poll `number` of my event; without one, the newest open poll posted to this group
+    (in a private chat: of my event)."""
+    if number is None:
+        shown_in = (ctx.chat.platform, ctx.chat.chat_id) if ctx.in_group else None
+        newest = ctx.uow.polls.newest_open(ctx.event_id(), shown_in)
+        if newest is None:
+            raise Refusal("poll.none_open")
+        return newest
+    found = ctx.uow.polls.get(number)
+    if found is None or found.event_id != ctx.event_id():
+        raise Refusal("poll.unknown", number=number)
+    return found
 
 
 def _poll_chats(ctx: Context) -> list[Chat]:
