@@ -40,6 +40,8 @@ class Context:
     bus: MessageBus = default_bus
     # Each domain's own settings (the BarCamp's `CampConfig`), by type; see `domain_config`.
     domain_configs: Mapping[type, object] = field(default_factory=dict)
+    # A button was pressed (not typed): answers may point at the buttons.
+    pressed: bool = False
     # Asked several times per event (checks, the use case, the refreshed view). Only
     # what cannot be undone within the event is kept: a consent given, the active event
     # (also against the store's weak identity map), a membership.

@@ -204,6 +204,7 @@ class Router:
             catalogues=self.catalogues,
             bus=self.bus,
             domain_configs=self.domain_configs,
+            pressed=isinstance(incoming, ButtonPress),
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
@@ -298,7 +299,7 @@ class Router:
             self._run_command(view, CommandLine(view_spec.name, ""))
         if len(view.replies) != 1:
             return
-        notice = "\n".join(reply.text for reply in own)
+        notice = _not_shown_in(view.replies[0].text, own)
         refreshed = replace(
             view.replies[0],
             text=f"{notice}\n\n{view.replies[0].text}" if notice else view.replies[0].text,
@@ -337,6 +338,14 @@ class Router:
     def _text_for(self, sender: Sender, key: str) -> str:
         language = normalise_language(sender.language_hint, self.config.default_language)
         return self.catalogues.text(language, key)
+
+
+def _not_shown_in(view_text: str, replies: list[Reply]) -> str:
+    """The pressed command's answer without the lines the view shows anyway (the
+    ballot's budget line): the refreshed message and its toast say each thing once."""
+    shown = set(view_text.split("\n"))
+    lines = (line for reply in replies for line in reply.text.split("\n"))
+    return "\n".join(line for line in lines if line not in shown)
 
 
 def _no_stricter(view: CommandSpec, pressed: CommandSpec) -> bool:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
-from storage.core.shared_tables import Poll, PollAnswer, PollOption
+from storage.core.shared_tables import MessageRef, Poll, PollAnswer, PollOption
 
 
 class Polls:
@@ -38,6 +38,20 @@ class Polls:
         self._session.add_all(rows)
         self._session.flush()
         return rows
+
+    def newest_open(self, event_id: int, shown_in: tuple[str, str] | None = None) -> Poll | None:
+        """The event's open poll started last; with `shown_in` (platform, chat id), the
+        last one posted to that chat."""
+        statement = select(Poll).where(Poll.event_id == event_id, col(Poll.closed).is_(False))
+        if shown_in is not None:
+            platform, chat_id = shown_in
+            posted = select(MessageRef.object_id).where(
+                MessageRef.kind == "poll",
+                MessageRef.platform == platform,
+                MessageRef.chat_id == chat_id,
+            )
+            statement = statement.where(col(Poll.id).in_(posted))
+        return self._session.exec(statement.order_by(col(Poll.id).desc())).first()
 
     def options(self, poll_id: int) -> list[PollOption]:
         statement = select(PollOption).where(PollOption.poll_id == poll_id)

@@ -24,7 +24,7 @@ from tests.support.telegram_bot import (
     running_bot,
     text_of,
 )
-from tests.support.telegram_updates import TgUser
+from tests.support.telegram_updates import JSON, TgUser
 
 pytestmark = pytest.mark.e2e
 
@@ -69,9 +69,13 @@ async def test_deep_link_join_propose_moderate_and_vote(
         assert_qr_code_sent(telegram_api, link)
 
         # The deep link sends "/start CODE": consent first, then Ana is in.
-        await ana.opens_deep_link(code)
+        welcome = (await ana.opens_deep_link(code))[-1]
         joined = await ana.presses(t("start.agree"))
-        assert t("join.done", name=CAMP_ANSWERS[0]) in [text_of(m) for m in joined]
+        assert [text_of(m) for m in joined] == [
+            t("start.consented_joining", name="Ana"),
+            t("join.done", name=CAMP_ANSWERS[0]),
+        ]  # just joined: not told how to join
+        await agree_again(telegram_api, ana, welcome)
 
         await ana.says("/propose")
         await ana.says("Skatepark am See")
@@ -136,20 +140,31 @@ async def vote_with_the_ballot(
         assert await ana.presses(label, ballot) == []  # no new message: the ballot changes
     edited = telegram_api.message(ANA.id, ballot["message_id"])
     assert edited is not None
-    assert t("vote.budget", used=5, budget=5) in text_of(edited)
+    budget = t("vote.budget", used=5, budget=5)
+    assert text_of(edited).count(budget) == 1  # the ballot's line; not again in the notice
+    assert text_of(edited).endswith(budget)
     assert ballot_labels(ana, ballot)[0].startswith("✅ 1 · ")
     toasts = [c.params.get("text") for c in telegram_api.calls("answerCallbackQuery")]
-    assert t("vote.added", number=5, title="Thema Nummer 5") in str(toasts[-1])
+    assert str(toasts[-1]) == t("vote.added", number=5, title="Thema Nummer 5")
 
-    # The sixth vote is over the budget: refused, and said so.
+    # The sixth vote is over the budget: refused, and said so, pointing at the buttons.
     label = next(b for b in ballot_labels(ana, ballot) if " 6 · " in b)
     [refused] = await ana.presses(label, ballot)
-    assert text_of(refused) == t("vote.over_budget", budget=5, used=5)
+    assert text_of(refused) == t("vote.over_budget_pressed", budget=5, used=5, wanted=6)
     # Taking one back frees a vote.
     await ana.presses(ballot_labels(ana, ballot)[0], ballot)
     edited = telegram_api.message(ANA.id, ballot["message_id"])
     assert edited is not None
     assert t("vote.budget", used=4, budget=5) in text_of(edited)
+
+
+async def agree_again(telegram_api: BotAccount, phone: Phone, welcome: JSON) -> None:
+    """The welcome's buttons stay live: a second press only stops the button's spinner."""
+    answered = len(telegram_api.calls("answerCallbackQuery"))
+    assert await phone.presses(t("start.agree"), welcome) == []
+    [answer] = telegram_api.calls("answerCallbackQuery")[answered:]
+    assert answer.ok
+    assert not answer.params.get("text")
 
 
 def ballot_labels(phone: Phone, ballot: dict[str, object]) -> list[str]:

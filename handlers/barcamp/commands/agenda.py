@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Literal
 
 from handlers.barcamp.agenda_chat_text import (
@@ -80,17 +81,27 @@ def personal_agenda(ctx: Context, event: Event) -> list[str]:
     grid = build_agenda(ctx.uow, event.id, ctx.language)
     mine = sessions_of_person(ctx.uow, event.id, ctx.person_id)
     own = [session for session in grid.scheduled() if session.id in mine]
+    # Two of mine at once: I must pick one, so both lines say so.
+    per_slot = Counter(session.slot_id for session in own)
     lines = [ctx.t("mine.agenda")]
     lines += [
-        ctx.t(
-            "mine.agenda_item",
-            place=place_text(grid, session, ctx),
-            number=session.number,
-            title=session.title,
+        _with_clash(
+            ctx,
+            ctx.t(
+                "mine.agenda_item",
+                place=place_text(grid, session, ctx),
+                number=session.number,
+                title=session.title,
+            ),
+            per_slot[session.slot_id] > 1,
         )
         for session in own
     ] or [ctx.t("mine.none")]
     return lines
+
+
+def _with_clash(ctx: Context, line: str, clashes: bool) -> str:
+    return f"{line} {ctx.t('mine.same_time')}" if clashes else line
 
 
 def _marks(ctx: Context, event_id: int) -> set[int]:

@@ -22,12 +22,13 @@ def sessions(ctx: Context) -> None:
     mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
     camp = ctx.uow.camp_settings.of(event.id)
     tallies = ctx.uow.proposals.tallies(approved) if counts_visible(camp) else {}
-    lines = [ctx.t("sessions.header", name=event.name)]
+    voting = camp.voting_open
+    # How to vote only while one can: closed, the list has no buttons to tap.
+    lines = [ctx.t("sessions.header" if voting else "sessions.header_closed", name=event.name)]
     for proposal in approved:
         lines.append(_line(ctx, proposal, proposal.id in mine, tallies.get(proposal.id or 0)))
     lines.append(budget_line(ctx, event, len(mine)))
     buttons = tuple((_vote_button(proposal, proposal.id in mine),) for proposal in approved)
-    voting = camp.voting_open
     ctx.replies.append(
         Reply(
             "\n".join(lines),

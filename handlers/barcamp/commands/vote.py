@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.barcamp.commands.sessions import budget_line
 from handlers.barcamp.registration import command
-from handlers.barcamp.rules.ballot import refuse_repeats, toggle
+from handlers.barcamp.rules.ballot import BallotRefused, refuse_repeats, toggle
 from handlers.core.context import Context, Refusal
 from storage.barcamp.camp_tables import Proposal, ProposalStatus
 
@@ -21,12 +21,27 @@ def vote(ctx: Context, numbers: list[int]) -> None:
     ctx.uow.people.lock(ctx.person_id)
     proposals = {_id(p): p for p in (approved_proposal(ctx, event.id, n) for n in numbers)}
     mine = ctx.uow.votes.of_person(event.id, ctx.person_id)
-    change = toggle(mine, list(proposals), camp.vote_budget)
+    try:
+        change = toggle(mine, list(proposals), camp.vote_budget)
+    except BallotRefused as refused:
+        raise over_budget(ctx, refused) from None
     ctx.uow.votes.apply(event.id, ctx.person_id, change.added, change.removed, ctx.now())
     lines = [_line(ctx, "vote.added", proposals[pid]) for pid in change.added]
     lines += [_line(ctx, "vote.removed", proposals[pid]) for pid in change.removed]
     lines.append(budget_line(ctx, event, change.used))
     ctx.reply_text("\n".join(lines))
+
+
+def over_budget(ctx: Context, refused: BallotRefused) -> BallotRefused:
+    """Over the budget, said so that it fits what the person did: pressed a button
+    (take one back there), typed with no votes yet (fewer numbers) or with some."""
+    if refused.key != "vote.over_budget":
+        return refused
+    if ctx.pressed:
+        return BallotRefused("vote.over_budget_pressed", **refused.values)
+    if refused.values["used"]:
+        return BallotRefused("vote.over_budget_used", **refused.values)
+    return refused
 
 
 def _line(ctx: Context, key: str, proposal: Proposal) -> str:

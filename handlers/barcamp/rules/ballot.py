@@ -32,14 +32,14 @@ def toggle(votes: Set[int], choices: Sequence[int], budget: int) -> Toggled:
     """Each choice not voted for yet gets a vote, each one voted for loses it.
 
     All or nothing: when the votes in use afterwards would exceed the budget, nothing
-    changes and the refusal says how many are in use now.
+    changes and the refusal says how many are in use now and how many it would take.
     """
     refuse_repeats(choices)
     added = tuple(choice for choice in choices if choice not in votes)
     removed = tuple(choice for choice in choices if choice in votes)
     used = len(votes) + len(added) - len(removed)
     if used > budget:
-        raise BallotRefused("vote.over_budget", budget=budget, used=len(votes))
+        raise BallotRefused("vote.over_budget", budget=budget, used=len(votes), wanted=used)
     return Toggled(added, removed, used)
 
 

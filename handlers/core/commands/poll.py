@@ -1,4 +1,4 @@
-"""/poll Question? | A | B …, /closepoll N: quick polls for youth workers and organisers."""
+"""/poll Question? | A | B …, /closepoll [N]: quick polls for youth workers and organisers."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def poll(ctx: Context, text: Text) -> None:
     message = Reply(question, buttons=buttons, poll=spec, shows=("poll", created.id))
     if targets == [ctx.chat]:
         ctx.replies.append(message)
+        # The group sees only the poll; its number is for whoever closes it.
+        note = ctx.t("poll.started_private", question=question, number=created.number)
+        ctx.replies.append(Reply(note, to_person=ctx.person_id))
         return
     for chat in targets:
         enqueue_replies(ctx.uow, chat, [message], ctx.now())
@@ -44,8 +47,8 @@ def pollanswer(ctx: Context, number: int, position: int) -> None:
 
 
 @command("closepoll", roles=STAFF)
-def closepoll(ctx: Context, number: int) -> None:
-    found = _poll_of_event(ctx, number)
+def closepoll(ctx: Context, number: int | None) -> None:
+    found = _poll_to_close(ctx, number)
     if found.closed:
         raise Refusal("poll.closed")
     assert found.id is not None
@@ -83,6 +86,18 @@ def _poll_of_event(ctx: Context, number: int) -> Poll:
     if found is None:
         raise Refusal("poll.unknown", number=number)
     return found
+
+
+def _poll_to_close(ctx: Context, number: int | None) -> Poll:
+    """Poll `number` of my event; without one, the newest open poll posted to this group
+    (in a private chat: of my event)."""
+    if number is None:
+        shown_in = (ctx.chat.platform, ctx.chat.chat_id) if ctx.in_group else None
+        newest = ctx.uow.polls.newest_open(ctx.event_id(), shown_in)
+        if newest is None:
+            raise Refusal("poll.none_open")
+        return newest
+    return _poll_of_event(ctx, number)
 
 
 def _poll_chats(ctx: Context) -> list[Chat]:

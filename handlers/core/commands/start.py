@@ -7,6 +7,7 @@ from handlers.core.config import PRIVACY_POLICY_VERSION
 from handlers.core.context import Context
 from handlers.core.guardian_consent import refusal_while_waiting
 from handlers.core.i18n import LANGUAGES
+from handlers.core.join_codes import normalise_code
 from handlers.core.messages import Button
 from handlers.core.registry import command
 from handlers.core.validation import clean_text
@@ -49,12 +50,36 @@ def consent(ctx: Context, language: str | None, payload: str | None) -> None:
     waiting = refusal_while_waiting(ctx)
     if waiting is not None and ctx.uow.guardians.belongs_nowhere(ctx.person_id):
         raise waiting
+    if ctx.consented:
+        agreed_again(ctx, chosen, payload)
+        return
     ctx.uow.people.give_consent(ctx.person_id, PRIVACY_POLICY_VERSION, ctx.now())
     ctx.person.display_name = display_name_of(ctx)
     ctx.person.language = chosen
-    ctx.reply("start.consented", name=ctx.person.display_name)
     if payload:
+        # Joining right now: the welcome to the camp follows, not how to join one.
+        ctx.reply("start.consented_joining", name=ctx.person.display_name)
         join_event(ctx, payload)
+    else:
+        ctx.reply("start.consented", name=ctx.person.display_name)
+
+
+def agreed_again(ctx: Context, language: str, payload: str | None) -> None:
+    """The consent buttons stay in the chat: a second press says only what changes."""
+    if language != ctx.person.language:
+        ctx.person.language = language
+        ctx.reply("language.set")
+    if payload and not joined(ctx, payload):
+        join_event(ctx, payload)
+    if not ctx.replies and not ctx.pressed:
+        ctx.reply("start.already_agreed")  # typed (Matrix's `!consent de`): never silence
+
+
+def joined(ctx: Context, raw_code: str) -> bool:
+    event = ctx.uow.events.by_code(normalise_code(raw_code))
+    if event is None or event.id is None:
+        return False
+    return ctx.uow.events.membership(event.id, ctx.person_id) is not None
 
 
 def display_name_of(ctx: Context) -> str:

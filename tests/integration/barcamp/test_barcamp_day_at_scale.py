@@ -241,7 +241,8 @@ async def vote_in_the_evening(orga: Person, people: People) -> None:
         reply = await people[name].text("/vote " + " ".join(map(str, numbers)))
         assert t(LANGUAGE[name], "vote.budget", used=len(numbers), budget=5) in reply, name
     tess, ilias = people["Tess"], people["Ilias"]
-    assert await tess.text("/vote 12") == t("en", "vote.over_budget", budget=5, used=5)
+    over = {"budget": 5, "used": 5, "wanted": 6}
+    assert await tess.text("/vote 12") == t("en", "vote.over_budget_used", **over)
     assert await ilias.text(f"/vote {REJECTED}") == t("de", "vote.unknown", number=REJECTED)
     assert await people["Nora"].text(f"/vote {MERGED}") == t("en", "vote.unknown", number=MERGED)
     assert await people[REMINDERS_OFF].text("/remind off") == t("de", "remind.off")

@@ -74,7 +74,8 @@ async def test_settings_change_budget_counts_and_reminder_leads(
     assert t("de", "settings.on") in shown
     assert "2" in shown
     await ana.says("/vote 1 2")
-    assert await ana.text("/vote 3") == t("de", "vote.over_budget", budget=2, used=2)
+    over = {"budget": 2, "used": 2, "wanted": 3}
+    assert await ana.text("/vote 3") == t("de", "vote.over_budget_used", **over)
     await orga.says("/settings counts off")
     assert t("de", "sessions.votes", count=1) not in (await ana.says("/sessions"))[0].text
     await orga.says("/voting close at 2027-03-01 12:00")

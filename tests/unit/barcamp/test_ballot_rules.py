@@ -32,11 +32,11 @@ def test_a_choice_named_twice_is_refused() -> None:
     refuse_repeats([1, 2, 3])
 
 
-def test_over_the_budget_nothing_changes_and_the_refusal_counts_the_votes_in_use() -> None:
+def test_over_the_budget_the_refusal_counts_the_votes_in_use_and_those_asked_for() -> None:
     with pytest.raises(BallotRefused) as refused:
         toggle({1, 2, 3}, [4, 5, 6], budget=5)
     assert refused.value.key == "vote.over_budget"
-    assert refused.value.values == {"budget": 5, "used": 3}
+    assert refused.value.values == {"budget": 5, "used": 3, "wanted": 6}
 
 
 def test_removing_and_adding_in_one_press_may_stay_within_a_full_budget() -> None:

@@ -354,3 +354,44 @@ async def test_merge_after_publishing_tells_the_merged_sessions_people_where_it_
     assert [r.text for r in ana.new_replies()] == [t("de", "merge.notice_target", **values)]
     assert ben.new_replies() == cem.new_replies() == []  # their sessions did not move
     assert 4 not in places(app)
+
+
+async def test_sessions_with_voting_closed_give_no_voting_instructions(
+    app: App, people: MakePerson
+) -> None:
+    _, members = await voted_camp(people)
+    for person, language in ((members["Ana"], "de"), (members["Ben"], "en")):
+        [listing] = await person.says("/sessions")
+        lines = listing.text.splitlines()
+        assert lines[0] == t(language, "sessions.header_closed", name=CAMP)
+        assert lines[-1] == t(language, "vote.closed")
+        assert listing.buttons == ()
+        assert "/vote" not in listing.text
+        assert t(language, "matrix.tap_button") not in listing.text
+
+
+async def test_mine_marks_two_of_my_sessions_at_the_same_time(app: App, people: MakePerson) -> None:
+    orga, members = await camp_with(people, ("Ana", "de"), ("Ben", "en"))
+    ana, ben = members.values()
+    await propose_approved(
+        orga, *[(person, f"Thema {n}") for n, person in enumerate((ana, ben) * 2, start=1)]
+    )
+    await ana.says("/vote 1 2 3 4")  # four sessions, three open slots: two share one
+    await orga.says("/voting close")
+    await orga.says("/plan")
+    await orga.says("/publish")
+    slot_of = {number: place[0] for number, place in places(app).items()}
+    for person, language, own in ((ana, "de", (1, 2, 3, 4)), (ben, "en", (2, 4))):
+        # Ana voted for all four, Ben hosts 2 and 4: clashes among one's own sessions.
+        slots = [slot_of[number] for number in own]
+        clashing = {number for number in own if slots.count(slot_of[number]) > 1}
+        agenda_part = (await person.text("/mine")).split(t(language, "mine.agenda"))[1]
+        lines = {
+            number: next(line for line in agenda_part.splitlines() if f": {number}. " in line)
+            for number in own
+        }
+        mark = t(language, "mine.same_time")
+        assert {number for number, line in lines.items() if line.endswith(mark)} == clashing
+        assert sum(mark in line for line in agenda_part.splitlines()) == len(clashing)
+        if person is ana:
+            assert len(clashing) == 2

@@ -10,7 +10,13 @@ from sqlmodel import select
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
 from handlers.core.messages import ButtonPress, Chat, ChatKind, IncomingText, PollAnswerEvent
-from storage.core.shared_tables import LinkedChat, MessageRef, OutboxMessage, PollAnswer
+from storage.core.shared_tables import (
+    LinkedChat,
+    MessageRef,
+    OutboxMessage,
+    Poll,
+    PollAnswer,
+)
 from tests.support.chat import Person
 from tests.support.store import raw_session
 from tests.unit.core.test_flow import create_camp
@@ -127,3 +133,32 @@ async def test_a_poll_from_a_private_chat_goes_to_linked_groups(
     assert orga.adapter.sent["group-1"][-1].poll is not None
     with raw_session(app.engine) as session:
         assert len(session.exec(select(LinkedChat)).all()) == 1
+
+
+async def test_a_group_poll_tells_its_number_privately_and_closepoll_finds_the_newest(
+    app: App, people: MakePerson
+) -> None:
+    orga, _ = await camp_with_members(people)
+    other_group = Chat("fake", "group-2", ChatKind.GROUP)
+    await in_group(orga, "/poll Pizza? | Ja | Nein")
+    # The number goes to the organiser's own chat; the group sees only the poll.
+    assert [r.text for r in orga.new_replies()] == [
+        t("de", "poll.started_private", question="Pizza?", number=1)
+    ]
+    assert [r.text for r in orga.adapter.sent["group-1"]] == ["Pizza?"]
+    await in_group(orga, "/poll Pasta? | Ja | Nein")
+    await orga.dispatcher.on_event(IncomingText(orga.sender, other_group, "/poll Eis? | Ja | Nein"))
+    orga.new_replies()
+
+    # In a group, /closepoll closes the newest open poll posted there.
+    for question in ("Pasta?", "Pizza?"):
+        await in_group(orga, "/closepoll")
+        last = orga.adapter.sent["group-1"][-1].text
+        assert last.startswith(t("de", "poll.results", question=question))
+    await in_group(orga, "/closepoll")
+    assert orga.adapter.sent["group-1"][-1].text == t("de", "poll.none_open")
+    # In the private chat: the newest open poll of the active event.
+    assert (await orga.text("/closepoll")).startswith(t("de", "poll.results", question="Eis?"))
+    assert await orga.text("/closepoll") == t("de", "poll.none_open")
+    with raw_session(app.engine) as session:
+        assert [poll.closed for poll in session.exec(select(Poll))] == [True, True, True]

@@ -131,9 +131,10 @@ async def test_budget_is_enforced_and_nothing_changes(app: App, people: MakePers
     await ana.joins(code)
     await ana.says("/vote 1 2 3 4 5")
     refused = await ana.text("/vote 6")
-    assert refused == t("de", "vote.over_budget", budget=5, used=5)
+    over = {"budget": 5, "used": 5, "wanted": 6}
+    assert refused == t("de", "vote.over_budget_used", **over)
     # All or nothing: taking one back and adding two exceeds the budget as well.
-    assert await ana.text("/vote 1 6 7") == t("de", "vote.over_budget", budget=5, used=5)
+    assert await ana.text("/vote 1 6 7") == t("de", "vote.over_budget_used", **over)
     assert t("de", "vote.budget", used=5, budget=5) in await ana.text("/vote 1 6 7 2")
     with UnitOfWork(app.engine) as uow:
         person = uow.people.by_identity("fake", "ana")
@@ -193,3 +194,63 @@ async def test_use_switches_between_events(app: App, people: MakePerson) -> None
     )
     assert await orga.text("/sessions") == t("de", "sessions.empty")
     assert await orga.text("/use ZZZZZZ") == t("de", "use.not_member", code="ZZZZZZ")
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+async def test_joining_by_deep_link_is_not_told_how_to_join(
+    people: MakePerson, language: str
+) -> None:
+    code = await create_camp(people("Orga"), "de")
+    kim = people("Kim", language_hint=language)
+    await kim.says(f"/start {code}")
+    joined = [reply.text for reply in await kim.press(f"consent {language} {code}")]
+    assert joined == [
+        t(language, "start.consented_joining", name="Kim"),
+        t(language, "join.done", name="Jugend-BarCamp Musterstadt"),
+    ]
+    assert not any("/join" in text for text in joined)
+
+
+async def test_agreeing_again_says_nothing_new_and_changes_nothing(
+    app: App, people: MakePerson
+) -> None:
+    code = await create_camp(people("Orga"), "de")
+    kim = people("Kim")
+    await kim.says(f"/start {code}")
+    await kim.press(f"consent de {code}")
+    # The welcome's buttons are still there: pressing them again is no news.
+    assert await kim.press(f"consent de {code}") == []
+    assert await kim.press("consent de") == []
+    # Typed (Matrix turns buttons into commands to send): a short answer, never silence.
+    assert await kim.text("/consent de") == t("de", "start.already_agreed")
+    # The other language's button still switches the language, once.
+    assert [reply.text for reply in await kim.press("consent en")] == [t("en", "language.set")]
+    assert await kim.press("consent en") == []
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(Consent)).all()) == 2  # the organiser's and Kim's
+        assert len(session.exec(select(Membership)).all()) == 2
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+async def test_over_the_budget_says_how_many_and_what_to_do(
+    app: App, people: MakePerson, language: str
+) -> None:
+    orga = people("Orga")
+    code = await create_camp(orga, "de")
+    for number in range(1, 10):
+        await orga.says(f"/propose Thema Nummer {number}")
+    ana = people("Ana", language_hint=language)
+    await ana.joins(code, language)
+    refused = await ana.text("/vote 1 2 3 5 7 9")
+    assert refused == t(language, "vote.over_budget", wanted=6, budget=5, used=0)
+    # What happened, in numbers: six asked for, five to give.
+    assert "6" in refused
+    assert "5" in refused
+    await ana.says("/vote 1 2 3 4 5")
+    typed = {"wanted": 7, "budget": 5, "used": 5}
+    assert await ana.text("/vote 6 7") == t(language, "vote.over_budget_used", **typed)
+    # A press on the ballot is answered in terms of the ballot's buttons.
+    [pressed] = await ana.press("vote 6")
+    assert pressed.text == t(language, "vote.over_budget_pressed", wanted=6, budget=5, used=5)
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(Vote)).all()) == 5

@@ -51,11 +51,9 @@ async def test_a_press_on_the_ballot_answers_with_the_ballot(people: MakePerson)
     press = ButtonPress(orga.sender, orga.chat, "vote 1", message_id="m42", external_id="e1")
     await orga.dispatcher.on_event(press)
     [refreshed] = orga.new_replies()
-    notice = (
-        t("vote.added", number=1, title="Skatepark am See")
-        + "\n"
-        + t("vote.budget", used=1, budget=5)
-    )
+    # The vote's own budget line is the ballot's last line: said once, not in the notice.
+    notice = t("vote.added", number=1, title="Skatepark am See")
     assert refreshed.refresh == Refresh(message_id="m42", press_id="e1", notice=notice)
     assert refreshed.text.startswith(notice + "\n\n")
+    assert refreshed.text.count(t("vote.budget", used=1, budget=5)) == 1
     assert next(b.label for row in refreshed.buttons for b in row).startswith("✅")

@@ -1,7 +1,7 @@
 """the queue notice: staff hear, batched, that proposals wait for moderation
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-04 20:50:00.000000
 
 A new kind of scheduled item. PostgreSQL keeps the kinds as an enum type, which gets the
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
