@@ -57,9 +57,9 @@ def schedule_the_queue_notice(event: ProposalSubmitted, effects: Effects) -> Non
 @timed_work(ScheduledKind.QUEUE_NOTICE)
 def tell_the_staff_what_waits(due: Due) -> None:
     """Each youth worker and organiser: how many proposals wait, not counting their own."""
-    event_id = due.item.event_id
     if not due.on_time:
-        return
+        return  # the grace rule: the queue itself still shows them
+    event_id = due.item.event_id
     waiting = due.uow.proposals.in_event(event_id, ProposalStatus.SUBMITTED)
     staff = due.uow.events.with_role(event_id, *STAFF)
     for person, voice in voices(due.uow, staff, due.texts, due.config):
