@@ -185,7 +185,6 @@ class TelegramAdapter:
 
     async def _handle_kept_updates(self) -> None:
         """What a killed process had kept but not handled: first, in its order."""
-        await asyncio.to_thread(self.store.scrub_all_handled)
         for stored in await asyncio.to_thread(self.store.unhandled):
             self._queue(stored)
 

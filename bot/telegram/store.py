@@ -55,11 +55,6 @@ class TelegramStore:
                 if event.payload is not None
             ]
 
-    def scrub_all_handled(self) -> None:
-        """Raw content an older version kept after handling, gone."""
-        with self.uow_factory() as uow:
-            uow.inbox.forget_handled_payloads(PLATFORM)
-
     def finish_without_use_case(self, key: str, reachable_user: tuple[str, bool] | None) -> None:
         """An update no use case handles (e.g. "the user blocked the bot"): done once."""
         with self.uow_factory() as uow:

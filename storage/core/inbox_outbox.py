@@ -162,18 +162,6 @@ class Inbox:
         )
         return list(self._session.exec(statement))
 
-    def forget_handled_payloads(self, platform: str) -> None:
-        """Drop the raw content of handled events (kept by versions that dropped it later)."""
-        self._session.exec(
-            update(InboxEvent)
-            .where(
-                col(InboxEvent.platform) == platform,
-                col(InboxEvent.handled_at).is_not(None),
-                col(InboxEvent.payload).is_not(None),
-            )
-            .values(payload=null())
-        )
-
     def drop(self, platform: str, external_id: str) -> None:
         """Forget an event entirely: for events nobody can deliver a second time."""
         self._session.exec(

@@ -137,7 +137,7 @@ async def test_a_stop_leaves_no_raw_update_of_someone_who_never_agreed(
     """Updates received just before a stop are handled first, which drops their content:
     the name and text of a person who never agreed do not wait in the store."""
     stranger = TgUser(7340099999, "Xaver", "xaver_zz", last_name="Zwiebel")
-    texts = [f"Hallo Bot, Nachricht {number}" for number in range(20)]
+    texts = [f"Hallo Bot, Nachricht {number}" for number in range(6)]
     async with running_bot(telegram_api, sqlite_url) as bot:
         keys = [external_id(telegram_api.inject_message(stranger, text)) for text in texts]
         await until_all_kept(bot.app.engine, keys)
