@@ -85,7 +85,7 @@ class Membership(SQLModel, table=True):
 class Poll(SQLModel, table=True):
     """Quick polls and meeting-date polls; answers are secret unless `secret` is off."""
 
-    # An index rather than a constraint: migration 0006 adds it to the existing table.
+    # An index rather than a constraint: migration 0008 adds it to the existing table.
     __table_args__ = (Index("ix_poll_event_id_number", "event_id", "number", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE")

@@ -1,4 +1,4 @@
-"""Migration 0006 on SQLite and PostgreSQL: rows an older version finished keep no content;
+"""Migration 0010 on SQLite and PostgreSQL: rows an older version finished keep no content;
 messages still to go and events still to handle keep theirs."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def engine(store_url: str) -> Iterator[Engine]:
 
 
 def test_finished_rows_lose_their_content(engine: Engine) -> None:
-    upgrade(engine, "0005")
+    upgrade(engine, "0009")
     with engine.begin() as connection:
         for status, chat in (("SENT", "4711"), ("FAILED", "4712"), ("PENDING", "4713")):
             payload = {"text": f"✅ Stimme für 1, {chat}", "buttons": []}
