@@ -93,6 +93,10 @@ async def test_poll_numbers_count_per_event(camps: Camps) -> None:
         ["pollanswer 2 0", "pollanswer 2 1"],
         ["pollanswer 1 0", "pollanswer 1 1"],
     ]
+    # Each organiser was told their poll's number privately; that is read here.
+    told = [reply.text for reply in otto.new_replies()]
+    assert t("poll.started_private", question="Kino?", number=1) in told
+    olga.new_replies()
     # Otto's poll 1 is his camp's, and closing it leaves Olga's open.
     assert await otto.text("/closepoll 2") == t("poll.unknown", number=2)
     assert t("poll.results", question="Kino?") in await otto.text("/closepoll 1")
