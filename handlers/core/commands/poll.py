@@ -56,12 +56,19 @@ def closepoll(ctx: Context, number: int) -> None:
         for text, count in results(ctx.uow, number)
     ]
     summary = "\n".join(lines)
+    answered_here = False
     for ref in _posted_in(ctx, number):
-        chat = Chat(ref.platform, ref.chat_id, ChatKind.GROUP)
         closing = PollSpec(number, found.question, (), closed=True, poll_ref=ref.message_id)
         reply = Reply(summary, poll=closing)
-        enqueue_replies(ctx.uow, chat, [reply], ctx.now())
-    ctx.reply_text(summary)
+        if (ref.platform, ref.chat_id) == (ctx.chat.platform, ctx.chat.chat_id):
+            # Closed in a group it was posted in: the result there is the answer, once.
+            ctx.replies.append(reply)
+            answered_here = True
+        else:
+            chat = Chat(ref.platform, ref.chat_id, ChatKind.GROUP)
+            enqueue_replies(ctx.uow, chat, [reply], ctx.now())
+    if not answered_here:
+        ctx.reply_text(summary)
 
 
 def parse_poll(raw: str) -> tuple[str, list[str]]:
