@@ -1,8 +1,10 @@
-"""Voting with reactions: a 👍 on a proposal message in a direct chat toggles that vote.
+"""Voting with reactions: a 👍 on a proposal message in a direct chat votes for it.
 
-Taking the 👍 away again (a redaction of the reaction) toggles it back. To know what a
-redacted reaction voted for, the reaction stays in the inbox with the proposal's id
-(and nothing about who sent it).
+A 👍 means "I vote for this" and taking it away (a redaction of the reaction) "I take it
+back", whatever `!vote` did before and on whichever proposal list: each is a press of
+the hidden `setvote N on|off`, which changes nothing when the vote is already so. To
+know what a redacted reaction voted for, the reaction stays in the inbox with the
+proposal's id (and nothing about who sent it).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class ReactionVotes:
             return None
         payload = {"kind": VOTE_REACTION, "proposal_id": proposal_id}
         await asyncio.to_thread(self.store.record, reaction_id, payload)
-        return await self._press(sender, chat, proposal_id, reaction_id)
+        return await self._press(sender, chat, proposal_id, reaction_id, wanted=True)
 
     async def taken_back(
         self, sender: Sender, chat: Chat, redaction_id: str, redacted_id: str
@@ -46,14 +48,16 @@ class ReactionVotes:
         payload = await asyncio.to_thread(self.store.payload_of, redacted_id)
         if not payload or payload.get("kind") != VOTE_REACTION:
             return None
-        return await self._press(sender, chat, int(payload["proposal_id"]), redaction_id)
+        proposal_id = int(payload["proposal_id"])
+        return await self._press(sender, chat, proposal_id, redaction_id, wanted=False)
 
     async def _press(
-        self, sender: Sender, chat: Chat, proposal_id: int, event_id: str
+        self, sender: Sender, chat: Chat, proposal_id: int, event_id: str, wanted: bool
     ) -> ButtonPress:
         number = await asyncio.to_thread(
             self.store.proposal_number_for, proposal_id, sender.user_id
         )
         # Another event is active now: show its proposals rather than vote blindly.
-        data = f"vote {number}" if number is not None else "sessions"
+        choice = "on" if wanted else "off"
+        data = f"setvote {number} {choice}" if number is not None else "sessions"
         return ButtonPress(sender, chat, data, external_id=event_id)

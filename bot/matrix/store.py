@@ -3,7 +3,7 @@
 - `ChannelState`: the sync token (`next_batch`), the transaction-id salt, which rooms
   are direct chats and which still need a greeting.
 - `InboxEvent`: events kept for later (undecryptable yet; a 👍 that voted, so that taking
-  it back votes again), and claims of events the core does not see.
+  it away takes that vote back), and claims of events the core does not see.
 - `MessageRef`: the per-proposal messages of a proposal list (for reaction votes).
 
 Every method is one short transaction; the adapter calls them in a worker thread.
