@@ -2,7 +2,8 @@
 
 Invite and greeting, `!start` with consent by command, `!join`, `!propose`, `!vote`, a 👍
 on a proposal message (and taking it back), all in end-to-end encrypted direct chats. A 👍
-means "I vote for this" whatever came before.
+means "I vote for this" whatever came before; hints name `!`; an edited command runs in
+place of one that did nothing, and never twice.
 """
 
 from __future__ import annotations
@@ -132,4 +133,35 @@ async def test_a_thumbs_up_votes_whatever_came_before_on_every_list(
     await ana.react(room, first_list.event_id)
     (again,) = await ana.replies(room)
     assert t("vote.kept", number=1, title=title) in again
+    assert votes_counted(matrix_bot) == 1
+
+
+async def test_hints_name_the_bang_and_an_edit_runs_once_in_place_of_a_typo(
+    matrix_bot: MatrixBot, young: NewYoung
+) -> None:
+    ana, room = await joined_camp_with_a_proposal(matrix_bot, young, encrypted=True)
+    await ana.say(room, "hallo")
+    (hint,) = await ana.replies(room)
+    assert hint == t("error.not_a_command", prefix="!")
+    assert "mit ! an" in hint
+    assert "!help" in hint
+
+    # "!nxt" got only a hint: its edit to "!next" is answered as "!next".
+    typo = await ana.say(room, "!nxt")
+    assert await ana.replies(room) == [t("error.unknown_command", command="nxt")]
+    await ana.edit(room, typo, "!next")
+    (answer,) = await ana.replies(room)
+    await ana.say(room, "!next")
+    assert await ana.replies(room) == [answer]
+    assert answer != t("edit.not_run")
+    # Once answered, the message is not run again by a second edit.
+    await ana.edit(room, typo, "!vote 1")
+    assert await ana.replies(room) == [t("edit.not_run")]
+    assert votes_counted(matrix_bot) == 0
+
+    # An edit of a command that did something says so and changes nothing.
+    voted = await ana.say(room, "!vote 1")
+    await ana.replies(room)
+    await ana.edit(room, voted, "!vote 1")
+    assert await ana.replies(room) == [t("edit.not_run")]
     assert votes_counted(matrix_bot) == 1
