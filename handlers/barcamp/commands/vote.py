@@ -21,7 +21,6 @@ BallotRule = Callable[[Set[int], list[int], int], Toggled]
 
 @command("vote", event=True, private=True, refreshes="sessions")
 def vote(ctx: Context, numbers: list[int]) -> None:
-    refuse_repeats(numbers)
     change, proposals = change_ballot(ctx, numbers, toggle)
     answer_change(ctx, change, proposals)
 
@@ -52,6 +51,7 @@ def change_ballot(
     camp = ctx.uow.camp_settings.of(event.id)
     if not camp.voting_open:
         raise Refusal("vote.closed")
+    refuse_repeats(numbers)
     # Two quick presses must not both pass the budget check.
     ctx.uow.people.lock(ctx.person_id)
     proposals = {_id(p): p for p in (approved_proposal(ctx, event.id, n) for n in numbers)}
