@@ -1,6 +1,7 @@
 """From Matrix timeline events to the core's neutral events.
 
-Messages (`!cmd`, `/cmd` and dialog answers), 👍 reactions and their removal in direct
+Messages (`!cmd`, `/cmd` and dialog answers), their edits (run in place of a message
+that did nothing, such as a mistyped command), 👍 reactions and their removal in direct
 chats, and answers to native polls. Events that cannot be decrypted yet (the room key
 is still on its way) wait in the inbox and are tried again after every sync.
 """
@@ -36,6 +37,7 @@ from handlers.core.messages import (
 log = logging.getLogger(__name__)
 
 ENCRYPTED = "encrypted"
+COMMAND_PREFIX = "!"
 # How long an undecryptable event waits for its key before we give up on it.
 KEY_WAIT_S = 3600.0
 
@@ -85,6 +87,16 @@ def _state_content(state: list[dict[str, Any]], event_type: str) -> dict[str, An
             content = event.get("content")
             return content if isinstance(content, dict) else {}
     return {}
+
+
+def edit_of(content: dict[str, Any]) -> tuple[str, str] | None:
+    """(the edited event's id, the new text) of an edit that says both."""
+    if not is_edit(content):
+        return None
+    original = content["m.relates_to"].get("event_id")
+    new_content = content.get("m.new_content")
+    body = new_content.get("body") if isinstance(new_content, dict) else None
+    return (original, body) if isinstance(original, str) and isinstance(body, str) else None
 
 
 class Inbound:
@@ -160,12 +172,18 @@ class Inbound:
         return Sender(PLATFORM, user_id, name)
 
     async def _text(self, room_id: str, event: Any, content: dict[str, Any]) -> Incoming | None:
-        if is_edit(content):
-            return None  # an edited "!vote 3" must not vote a second time
-        text = command_text(event.body)
+        edit = edit_of(content)
+        if is_edit(content) and edit is None:
+            return None  # an edit that does not say what it changed
+        # The core runs an edit only in place of a message that did nothing: an edited
+        # "!vote 3" never votes a second time.
+        edited, body = edit or ("", event.body)
+        text = command_text(body)
         direct = await self.rooms.is_direct(room_id)
         if not direct and not self._ours(text):
             return None  # in rooms, `!cmd` may well be meant for another bot
+        if not direct and edited and parse_command(text) is None:
+            return None  # people correcting what they said to each other
         chat = Chat(PLATFORM, room_id, ChatKind.PRIVATE if direct else ChatKind.GROUP)
         incoming = IncomingText(
             self.sender(room_id, event.sender),
@@ -173,6 +191,8 @@ class Inbound:
             text,
             message_id=event.event_id,
             external_id=event.event_id,
+            command_prefix=COMMAND_PREFIX,
+            edits=edited,
         )
         if asks_group_admin(incoming):
             admin = await self._may_change_room_state(room_id, event.sender)

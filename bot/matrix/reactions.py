@@ -1,9 +1,11 @@
-"""Voting with reactions: a 👍 on a proposal message in a direct chat toggles that vote.
+"""Voting with reactions: a 👍 on a proposal message in a direct chat votes for it.
 
-Taking the 👍 away again (a redaction of the reaction) toggles it back. To know what a
-redacted reaction voted for, the reaction is kept as a message that shows the proposal
-(`MessageRef`), tied to the person, so that /forgetme removes it with them; nothing else
-of the reaction is stored.
+A 👍 means "I vote for this" and taking it away (a redaction of the reaction) "I take it
+back", whatever `!vote` did before and on whichever proposal list: each is a press of
+the hidden `setvote N on|off`, which changes nothing when the vote is already so. To
+know what a redacted reaction voted for, the reaction is kept as a message that shows the
+proposal (`MessageRef`), tied to the person, so that /forgetme removes it with them; nothing
+else of the reaction is stored.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class ReactionVotes:
             await asyncio.to_thread(
                 self.store.remember_reaction, chat.chat_id, reaction_id, proposal_id, sender.user_id
             )
-        return self._press(sender, chat, number, reaction_id)
+        return self._press(sender, chat, number, reaction_id, wanted=True)
 
     async def taken_back(
         self, sender: Sender, chat: Chat, redaction_id: str, redacted_id: str
@@ -52,12 +54,15 @@ class ReactionVotes:
         if proposal_id is None:
             return None
         number = await self._number(proposal_id, sender)
-        return self._press(sender, chat, number, redaction_id)
+        return self._press(sender, chat, number, redaction_id, wanted=False)
 
     async def _number(self, proposal_id: int, sender: Sender) -> int | None:
         return await asyncio.to_thread(self.store.proposal_number_for, proposal_id, sender.user_id)
 
-    def _press(self, sender: Sender, chat: Chat, number: int | None, event_id: str) -> ButtonPress:
+    def _press(
+        self, sender: Sender, chat: Chat, number: int | None, event_id: str, wanted: bool
+    ) -> ButtonPress:
         # Another event is active now: show its proposals rather than vote blindly.
-        data = f"vote {number}" if number is not None else "sessions"
+        choice = "on" if wanted else "off"
+        data = f"setvote {number} {choice}" if number is not None else "sessions"
         return ButtonPress(sender, chat, data, external_id=event_id)

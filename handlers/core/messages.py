@@ -46,6 +46,11 @@ class IncomingText:
     message_id: str = ""
     # The platform's id of this event (update id, event id): handled once, ever.
     external_id: str = ""
+    # How commands start in this chat, for hints that name it (Matrix: "!").
+    command_prefix: str = "/"
+    # An edit: the `external_id` of the message this text replaces. It runs only if
+    # that message did nothing (see `Router`), so a command never runs twice.
+    edits: str = ""
 
 
 # How a text reads as a command: for the router, and for adapters that must tell our

@@ -150,6 +150,7 @@ class Router:
             except Explained as refusal:
                 replies = [Reply(self.catalogues.text(language, refusal.key, **refusal.values))]
                 self._restart(uow, incoming)
+                self._did_nothing(uow, incoming)
             except (IntegrityError, OperationalError):
                 raise
             except Exception:
@@ -169,9 +170,11 @@ class Router:
         return uow.inbox.claim(incoming.sender.platform, incoming.external_id, self.clock.now())
 
     def _restart(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> None:
-        """Undo the use case's changes but keep the event claimed."""
+        """Undo the use case's changes but keep the event claimed (an edit: the original
+        replaced, so that a second edit does not run it again)."""
         uow.rollback()
         self._claim(uow, incoming)
+        self._replaces_original(uow, incoming)
 
     def _answer_failure(self, incoming: IncomingText | ButtonPress) -> Handled:
         replies = [Reply(self._text_for(incoming.sender, "error.internal"))]
@@ -208,6 +211,9 @@ class Router:
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
+        if not self._replaces_original(ctx.uow, incoming):
+            ctx.reply("edit.not_run")
+            return
         line = (  # a button's data is a command line without the prefix
             command_line(incoming.data)
             if isinstance(incoming, ButtonPress)
@@ -215,13 +221,28 @@ class Router:
         )
         if line is not None:
             spec = self._run_command(ctx, line)
+            if spec is None:
+                self._did_nothing(ctx.uow, incoming)
             self._handle_events(ctx)
             if isinstance(incoming, ButtonPress) and spec is not None:
                 self._refresh_view(ctx, incoming, spec)
         elif not ctx.in_group:
             # Free text in a group is people talking to each other: stay quiet there.
-            self._continue_dialog(ctx, incoming.text if isinstance(incoming, IncomingText) else "")
+            if not self._continue_dialog(ctx, incoming):
+                self._did_nothing(ctx.uow, incoming)
             self._handle_events(ctx)
+
+    def _replaces_original(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> bool:
+        """May the event run? Not an edit, or an edit in place of a message that did nothing
+        (never a command twice)."""
+        if not isinstance(incoming, IncomingText) or not incoming.edits:
+            return True
+        return uow.inbox.take_over(incoming.sender.platform, incoming.edits, self.clock.now())
+
+    def _did_nothing(self, uow: UnitOfWork, incoming: IncomingText | ButtonPress) -> None:
+        """Answered with a hint or a refusal only: an edit of the message may run instead."""
+        if isinstance(incoming, IncomingText) and incoming.external_id:
+            uow.inbox.mark_did_nothing(incoming.sender.platform, incoming.external_id)
 
     def _handle_events(self, ctx: Context) -> None:
         """What the use case raised, handled in its unit of work once it is done (before a
@@ -318,22 +339,26 @@ class Router:
         if spec.roles is not None and ctx.role() not in spec.roles:
             raise Refusal("error.not_allowed")
 
-    def _continue_dialog(self, ctx: Context, text: str) -> None:
-        """Free text answers the person's open dialog, if any (see `handlers.core.dialogs`)."""
+    def _continue_dialog(self, ctx: Context, incoming: IncomingText | ButtonPress) -> bool:
+        """Free text answers the person's open dialog (see `handlers.core.dialogs`); False
+        when there is none and the person got the hint."""
+        text = incoming.text if isinstance(incoming, IncomingText) else ""
+        prefix = incoming.command_prefix if isinstance(incoming, IncomingText) else "/"
         state = ctx.uow.dialogs.get(ctx.person_id)
         if state is None:
-            ctx.reply("error.not_a_command")
-            return
+            ctx.reply("error.not_a_command", prefix=prefix)
+            return False
         dialog = self.registry.dialogs.get(state.name)
         if dialog is None or dialog.step(state.step) is None:
             # A dialog or step that no longer exists (stored by an older version).
             ctx.uow.dialogs.clear(ctx.person_id)
-            ctx.reply("error.not_a_command")
-            return
+            ctx.reply("error.not_a_command", prefix=prefix)
+            return False
         started_by = self._spec(dialog.name)
         if started_by is None or started_by.needs_event:
             _check_kind(ctx, dialog.kinds, dialog.name)
         dialog.answer(ctx, state.step, state.data, text)
+        return True
 
     def _text_for(self, sender: Sender, key: str) -> str:
         language = normalise_language(sender.language_hint, self.config.default_language)

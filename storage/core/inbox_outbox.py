@@ -31,6 +31,8 @@ from storage.core.shared_tables import (
 )
 from storage.db import dialect_of, run_core
 
+# The payload of a handled event that was answered with a hint only (see `Inbox.take_over`).
+DID_NOTHING = "did_nothing"
 # Statements every event runs, built once (see storage/repositories.py).
 _INBOX_EVENT = select(InboxEvent).where(
     InboxEvent.platform == bindparam("platform"), InboxEvent.external_id == bindparam("key")
@@ -150,6 +152,30 @@ class Inbox:
         self._session.add(
             InboxEvent(platform=platform, external_id=external_id, received_at=now, handled_at=now)
         )
+        self._session.flush()
+        return True
+
+    def mark_did_nothing(self, platform: str, external_id: str) -> None:
+        """The handled event was answered with a hint or a refusal only (see `take_over`)."""
+        event = self._find(platform, external_id)
+        if event is not None and event.handled_at is not None:
+            event.payload = {DID_NOTHING: True}
+            self._session.flush()
+
+    def take_over(self, platform: str, external_id: str, now: datetime) -> bool:
+        """May an edit of this event run in its place? Only if the event did nothing, or
+        never reached us; afterwards it counts as done, so it is replaced once at most."""
+        event = self._find(platform, external_id)
+        if event is None:
+            self._session.add(
+                InboxEvent(
+                    platform=platform, external_id=external_id, received_at=now, handled_at=now
+                )
+            )
+        elif event.handled_at is not None and event.payload == {DID_NOTHING: True}:
+            event.payload = None
+        else:
+            return False
         self._session.flush()
         return True
 

@@ -116,7 +116,7 @@ def test_unknown_buttons_and_commands_get_hints(tmp_path: Path) -> None:
     output = run_console(tmp_path, ["#7", "/fly", "Hallo"])
     assert t("de", "console.no_button", number="7") in output
     assert t("de", "error.unknown_command", command="fly") in output
-    assert t("de", "error.not_a_command") in output
+    assert t("de", "error.not_a_command", prefix="/") in output
 
 
 def test_the_chat_is_not_interleaved_with_log_lines(tmp_path: Path) -> None:

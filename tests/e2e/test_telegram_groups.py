@@ -93,6 +93,10 @@ async def native_poll_in_the_group(telegram_api, bot, orga, in_group) -> None:  
     await in_group(orga, "closepoll", "1")
     assert telegram_api.calls("stopPoll")[-1].ok
     assert t("poll.result_line", option="10 Uhr", count=2) in group_texts(telegram_api)[-1]
+    results = t("poll.results", question="Wann treffen wir uns?")
+    assert [text for text in group_texts(telegram_api) if results in text] == [
+        group_texts(telegram_api)[-1]
+    ], "the result is posted once"
     # Closing it in Telegram (or a late count) keeps the final numbers.
     update_id = telegram_api.inject_poll_state(poll.id, close=True)
     await bot.settled(update_id)

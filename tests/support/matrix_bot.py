@@ -194,6 +194,16 @@ class Young:
         assert isinstance(sent, nio.RoomSendResponse), sent
         return str(sent.event_id)
 
+    async def edit(self, room_id: str, event_id: str, text: str) -> str:
+        """An edit as Element sends it: the new text in `m.new_content`, a `* ` fallback."""
+        content = {
+            "msgtype": "m.text",
+            "body": f"* {text}",
+            "m.new_content": {"msgtype": "m.text", "body": text},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        }
+        return await self.send(room_id, "m.room.message", content)
+
     async def react(self, room_id: str, event_id: str, key: str = "👍") -> str:
         relation = {"rel_type": "m.annotation", "event_id": event_id, "key": key}
         return await self.send(room_id, "m.reaction", {"m.relates_to": relation})

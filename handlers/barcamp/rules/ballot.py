@@ -1,4 +1,4 @@
-"""A person's ballot: votes toggled within the budget, all or nothing; votes in a merge."""
+"""A person's ballot: votes toggled or set within the budget, all or nothing; votes in a merge."""
 
 from __future__ import annotations
 
@@ -41,6 +41,17 @@ def toggle(votes: Set[int], choices: Sequence[int], budget: int) -> Toggled:
     if used > budget:
         raise BallotRefused("vote.over_budget", budget=budget, used=len(votes), wanted=used)
     return Toggled(added, removed, used)
+
+
+def set_choice(votes: Set[int], choice: int, wanted: bool, budget: int) -> Toggled:
+    """The choice voted for (`wanted`) or not, whatever was before: a 👍 and its removal.
+
+    Setting a vote that exists, or taking back one that does not, changes nothing; a new
+    vote beyond the budget is refused as in `toggle`.
+    """
+    if (choice in votes) == wanted:
+        return Toggled((), (), len(votes))
+    return toggle(votes, [choice], budget)
 
 
 @dataclass(frozen=True)

@@ -59,12 +59,19 @@ def closepoll(ctx: Context, number: int | None) -> None:
         for text, count in results(ctx.uow, found.id)
     ]
     summary = "\n".join(lines)
+    answered_here = False
     for ref in _posted_in(ctx, found.id):
-        chat = Chat(ref.platform, ref.chat_id, ChatKind.GROUP)
         closing = PollSpec(found.id, found.question, (), closed=True, poll_ref=ref.message_id)
         reply = Reply(summary, poll=closing)
-        enqueue_replies(ctx.uow, chat, [reply], ctx.now())
-    ctx.reply_text(summary)
+        if (ref.platform, ref.chat_id) == (ctx.chat.platform, ctx.chat.chat_id):
+            # Closed in a group it was posted in: the result there is the answer, once.
+            ctx.replies.append(reply)
+            answered_here = True
+        else:
+            chat = Chat(ref.platform, ref.chat_id, ChatKind.GROUP)
+            enqueue_replies(ctx.uow, chat, [reply], ctx.now())
+    if not answered_here:
+        ctx.reply_text(summary)
 
 
 def parse_poll(raw: str) -> tuple[str, list[str]]:

@@ -1,4 +1,4 @@
-"""The ballot's rules as plain values: toggling within the budget, and votes in a merge."""
+"""The ballot's rules as plain values: toggling and setting within the budget, votes in a merge."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from handlers.barcamp.rules.ballot import (
     Toggled,
     merge_votes,
     refuse_repeats,
+    set_choice,
     toggle,
 )
 
@@ -30,6 +31,20 @@ def test_a_choice_named_twice_is_refused() -> None:
     with pytest.raises(BallotRefused):
         refuse_repeats([3, 3])
     refuse_repeats([1, 2, 3])
+
+
+def test_setting_a_choice_is_idempotent() -> None:
+    assert set_choice({2}, 2, wanted=True, budget=5) == Toggled((), (), used=1)
+    assert set_choice({2}, 3, wanted=False, budget=5) == Toggled((), (), used=1)
+    assert set_choice({2}, 3, wanted=True, budget=5) == Toggled((3,), (), used=2)
+    assert set_choice({2}, 2, wanted=False, budget=5) == Toggled((), (2,), used=0)
+
+
+def test_setting_a_choice_keeps_the_budget() -> None:
+    assert set_choice({1, 2}, 2, wanted=True, budget=2) == Toggled((), (), used=2)
+    with pytest.raises(BallotRefused) as refused:
+        set_choice({1, 2}, 3, wanted=True, budget=2)
+    assert refused.value.values == {"budget": 2, "used": 2, "wanted": 3}
 
 
 def test_over_the_budget_the_refusal_counts_the_votes_in_use_and_those_asked_for() -> None:

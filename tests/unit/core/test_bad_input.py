@@ -227,7 +227,7 @@ async def test_newcamp_explains_each_bad_step(
 async def test_unknown_command_and_free_text_get_hints(people: MakePerson) -> None:
     ana = people("Ana")
     assert await ana.text("/fly") == catalogues().text("de", "error.unknown_command", command="fly")
-    assert await ana.text("hallo?") == catalogues().text("de", "error.not_a_command")
+    assert await ana.text("hallo?") == catalogues().text("de", "error.not_a_command", prefix="/")
     assert await ana.text("/") == catalogues().text("de", "error.unknown_command", command="")
     assert await ana.text("/<script>") == catalogues().text(
         "de", "error.unknown_command", command="<script>"

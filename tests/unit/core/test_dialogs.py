@@ -105,7 +105,7 @@ async def test_a_whole_newcamp_dialog_creates_the_camp(app: App, people: MakePer
             (13, False),
         ]
     # The organiser's new camp is active: the next free text is no dialog answer.
-    assert await orga.text("hallo") == t("error.not_a_command")
+    assert await orga.text("hallo") == t("error.not_a_command", prefix="/")
 
 
 async def test_a_refused_proposal_title_is_explained_and_asked_again(
@@ -158,7 +158,7 @@ async def test_cancel_leaves_the_dialog(app: App, people: MakePerson) -> None:
     await orga.says("Camp am See")
     assert await orga.text("/cancel") == t("cancel.done")
     assert dialog_of(app, orga) is None
-    assert await orga.text("2027-06-13") == t("error.not_a_command")
+    assert await orga.text("2027-06-13") == t("error.not_a_command", prefix="/")
 
 
 async def test_a_dialog_stored_by_the_step_functions_goes_on(app: App, people: MakePerson) -> None:
@@ -179,7 +179,7 @@ async def test_a_step_that_is_gone_ends_the_dialog(app: App, people: MakePerson)
     orga = people("Orga")
     await consented(orga)
     store_dialog(app, orga, "newcamp", "colour", {})
-    assert await orga.text("blau") == t("error.not_a_command")
+    assert await orga.text("blau") == t("error.not_a_command", prefix="/")
     assert dialog_of(app, orga) is None
 
 
