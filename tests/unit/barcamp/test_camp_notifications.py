@@ -52,7 +52,9 @@ async def test_publish_counts_and_tells_only_members_who_can_be_reached(
     with UnitOfWork(app.engine) as uow:
         assert members_reachable(uow, 1) == 2
     # The answer counts whom the notice goes to: the organiser and Ana, not Ben.
-    assert t("de", "publish.done", people=2, minutes=10) in await orga.text("/publish")
+    assert t(
+        "de", "publish.done", told=t("de", "publish.told", people=2), minutes=10
+    ) in await orga.text("/publish")
     assert [r.text for r in ana.new_replies()] == [t("de", "publish.notice", name=CAMP)]
     assert ben.new_replies() == []
     with UnitOfWork(app.engine) as uow:  # the count and the sending agree
