@@ -63,7 +63,7 @@ NEWCAMP = dialog(
 )
 
 
-@command("newcamp", private=True)
+@command("newcamp", private=True, group="organise")
 def newcamp(ctx: Context) -> None:
     NEWCAMP.start(ctx)
 
