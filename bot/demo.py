@@ -102,10 +102,10 @@ class DemoReport:
             "demo.done",
             name=CAMP_NAME,
             code=self.code,
-            people=self.people,
-            placed=self.placed,
-            rooms=self.rooms,
-            votes=self.votes,
+            people=texts.text(language, "demo.people", people=self.people),
+            placed=texts.text(language, "demo.sessions", placed=self.placed),
+            rooms=texts.text(language, "demo.rooms", rooms=self.rooms),
+            votes=texts.text(language, "demo.votes", votes=self.votes),
         )
         return [summary, *(f"  {path}" for path in self.files), texts.text(language, "demo.next")]
 

@@ -8,6 +8,9 @@ commands are registered with its own decorator, e.g. `handlers.barcamp.registrat
 which fills in the domain's kind. Run while the active event is of another kind, a
 command is refused; `/help` lists only what fits the active event.
 
+`group`: where `/help` lists it (take part, moderate, organise); by default what its
+`roles` say. /help shows only the groups a person's role covers.
+
 `private`: a personal step (ballot, dialog, one's own data); asked in a group chat, it
 happens in the person's private chat. `refreshes`: a press of the command's button
 re-renders the view it sits on (a vote pressed on the ballot updates the ballot).
@@ -41,6 +44,18 @@ STAFF = frozenset({Role.YOUTHWORKER, Role.ORGANISER})
 ORGANISERS = frozenset({Role.ORGANISER})
 EVERY_KIND = frozenset(EventKind)
 
+HelpGroup = Literal["take_part", "moderate", "organise"]
+HELP_GROUPS: tuple[HelpGroup, ...] = ("take_part", "moderate", "organise")
+_GROUPS_OF_ROLE: dict[Role | None, frozenset[HelpGroup]] = {
+    Role.ORGANISER: frozenset(HELP_GROUPS),
+    Role.YOUTHWORKER: frozenset({"take_part", "moderate"}),
+}
+
+
+def help_groups_for(role: Role | None) -> frozenset[HelpGroup]:
+    """The /help groups a role covers; everyone takes part."""
+    return _GROUPS_OF_ROLE.get(role, frozenset({"take_part"}))
+
 
 class ArgumentError(ValueError):
     """The words after a command do not fit its signature."""
@@ -70,6 +85,16 @@ class CommandSpec:
     refreshes: str | None = None
     # The kinds of event it serves; in an event of another kind it is refused.
     kinds: frozenset[EventKind] = EVERY_KIND
+    # Where /help lists it; None: what `roles` say.
+    group: HelpGroup | None = None
+
+    @property
+    def help_group(self) -> HelpGroup:
+        if self.group is not None:
+            return self.group
+        if self.roles is None:
+            return "take_part"
+        return "organise" if self.roles == ORGANISERS else "moderate"
 
     @property
     def help_key(self) -> str:
@@ -121,6 +146,7 @@ class Registry:
         private: bool = False,
         refreshes: str | None = None,
         kinds: frozenset[EventKind] = EVERY_KIND,
+        group: HelpGroup | None = None,
     ) -> Callable[[CommandFunc], CommandFunc]:
         if not kinds:
             raise ValueError(f"command {name!r} serves no kind of event")
@@ -139,6 +165,7 @@ class Registry:
                 private,
                 refreshes,
                 kinds,
+                group,
             )
             return func
 

@@ -89,7 +89,11 @@ async def test_announcement_reaches_the_linked_room_and_every_member(
     await orga.say(orga_dm, "!announce Um 14 Uhr gibt's Pizza!")
     announcement = t("announce.message", name=CAMP, text="Um 14 Uhr gibt's Pizza!")
     assert await orga.replies(orga_dm, 2) == [
-        t("announce.queued", people=3, chats=1),
+        t(
+            "announce.queued",
+            people=t("announce.people", people=3),
+            groups=t("announce.groups", chats=1),
+        ),
         announcement,
     ]
     assert await ana.replies(ana_dm) == [announcement]

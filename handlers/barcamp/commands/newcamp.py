@@ -8,6 +8,7 @@ from typing import Any
 
 import segno
 
+from handlers.barcamp.agenda_chat_text import day_name
 from handlers.barcamp.camp_input import RoomInput, SlotInput, rooms, slots
 from handlers.barcamp.camps import CampInput, create_camp
 from handlers.barcamp.registration import command, dialog
@@ -47,7 +48,7 @@ def create(ctx: Context, answers: dict[str, Any]) -> None:
         timezone=ctx.config.timezone,
     )
     event = create_camp(ctx.uow, camp, [ctx.person_id], ctx.now())
-    announce_camp(ctx, event.name, event.code)
+    announce_camp(ctx, event.name, event.code, camp)
 
 
 NEWCAMP = dialog(
@@ -63,17 +64,38 @@ NEWCAMP = dialog(
 )
 
 
-@command("newcamp", private=True)
+@command("newcamp", private=True, group="organise")
 def newcamp(ctx: Context) -> None:
     NEWCAMP.start(ctx)
 
 
-def announce_camp(ctx: Context, name: str, code: str) -> None:
-    """The join code, and per platform a join link with its QR code to print or show."""
+def announce_camp(ctx: Context, name: str, code: str, camp: CampInput) -> None:
+    """The join code with what was set up (to check it), and per platform a join link
+    with its QR code to print or show."""
     links = [template.format(code=code) for template in ctx.config.join_links.values()]
-    ctx.reply("newcamp.done", name=name, code=code)
+    done = ctx.t("newcamp.done", name=name, code=code)
+    ctx.reply_text(done + "\n\n" + camp_summary(ctx, camp))
     for link in links:
         ctx.reply("newcamp.link", link=link, image=_qr_png(link))
+
+
+def camp_summary(ctx: Context, camp: CampInput) -> str:
+    """Date, place, rooms and slots as the organiser typed them, in their language."""
+    room_list = [ctx.t("newcamp.room", room=r.name, capacity=r.capacity) for r in camp.rooms]
+    return ctx.t(
+        "newcamp.summary",
+        day=day_name(camp.starts_on, ctx),
+        place=camp.place or ctx.t("newcamp.no_place"),
+        rooms=", ".join(room_list),
+        slots=", ".join(_slot_text(ctx, slot, camp.starts_on) for slot in camp.slots),
+    )
+
+
+def _slot_text(ctx: Context, slot: SlotInput, camp_day: date) -> str:
+    time = f"{slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}"
+    if slot.starts_at.date() != camp_day:
+        time = f"{day_name(slot.starts_at.date(), ctx)} {time}"
+    return ctx.t("newcamp.slot_break", time=time) if slot.blocked else time
 
 
 def _qr_png(link: str) -> Attachment:

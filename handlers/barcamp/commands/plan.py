@@ -52,10 +52,11 @@ def publish(ctx: Context) -> None:
     schedule_reminders(ctx.uow, event, ctx.now())
     people = members_reachable(ctx.uow, event.id)
     ctx.raise_event(AgendaPublished(event.id, event.name))
+    told = ctx.t("publish.told", people=people)
     if camp.reminder_minutes:
-        ctx.reply("publish.done", people=people, minutes=camp.reminder_minutes)
+        ctx.reply("publish.done", told=told, minutes=camp.reminder_minutes)
     else:
-        ctx.reply("publish.done_no_reminders", people=people)
+        ctx.reply("publish.done_no_reminders", told=told)
 
 
 def send_preview(ctx: Context, event: Event, replanned: Replanned, agenda: Agenda) -> None:

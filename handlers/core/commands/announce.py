@@ -21,7 +21,8 @@ def announce(ctx: Context, text: Text) -> None:
     people, chats = announce_to_event(
         ctx.uow, ctx.event_id(), message, ctx.now(), ctx.catalogues, ctx.config
     )
-    ctx.reply("announce.queued", people=people, chats=chats)
+    reached = ctx.t("announce.people", people=people), ctx.t("announce.groups", chats=chats)
+    ctx.reply("announce.queued", people=reached[0], groups=reached[1])
 
 
 def announcement_text(raw: str) -> str:

@@ -321,7 +321,7 @@ async def publish_and_move(
 ) -> Grid:
     clock.set(berlin(9, 10))
     assert [reply.text for reply in await orga.says("/publish")] == [
-        t("de", "publish.done", people=21, minutes=10),
+        t("de", "publish.done", told=t("de", "publish.told", people=21), minutes=10),
         t("de", "publish.notice", name=CAMP),
     ]
     # The organiser's own notice came with the answer; the other 20 got theirs too.

@@ -96,7 +96,9 @@ async def test_a_whole_barcamp_day(make_app: MakeApp, sqlite_url: str, clock: Ma
     assert sorted(grid) == [1, 2, 3, 5]  # 4 is part of 3 now
     # Cem hosts 3 (with Dana, whose proposal was merged into it) and votes for 5.
     assert grid[3][0] != grid[5][0]
-    assert t("de", "publish.done", people=5, minutes=10) in await orga.text("/publish")
+    assert t(
+        "de", "publish.done", told=t("de", "publish.told", people=5), minutes=10
+    ) in await orga.text("/publish")
     for someone in everyone:
         someone.new_replies()
 

@@ -117,7 +117,9 @@ async def test_publish_says_when_reminders_come_or_that_they_are_off(
     await orga.says("/voting close")
     await orga.says("/settings reminder 0")
     await orga.says("/plan")
-    assert t("de", "publish.done_no_reminders", people=2) in await orga.text("/publish")
+    assert t(
+        "de", "publish.done_no_reminders", told=t("de", "publish.told", people=2)
+    ) in await orga.text("/publish")
     with raw_session(app.engine) as session:
         kinds = {item.kind for item in session.exec(select(ScheduledItem))}
         assert ScheduledKind.REMINDER not in kinds

@@ -60,7 +60,7 @@ async def test_the_queues_reject_button_asks_for_a_reason_first(
     assert [r.text for r in ben.new_replies()] == [
         t("en", "reject.notice_reason", title="Skatepark", reason="Gibt es schon am Nachmittag")
     ]
-    assert await orga.text("Hallo?") == t("de", "error.not_a_command")  # the dialog is over
+    assert await orga.text("Hallo?") == t("de", "error.not_a_command", prefix="/")  # the dialog is over
 
     [question] = await orga.press("rejectreason 2")
     [without] = [button for row in question.buttons for button in row]
@@ -70,7 +70,7 @@ async def test_the_queues_reject_button_asks_for_a_reason_first(
     assert [r.text for r in ben.new_replies()] == [
         t("en", "reject.notice", title="Kino", reason="")
     ]
-    assert await orga.text("Hallo?") == t("de", "error.not_a_command")
+    assert await orga.text("Hallo?") == t("de", "error.not_a_command", prefix="/")
 
 
 async def test_a_bad_reason_is_explained_and_the_question_stays(
@@ -93,7 +93,7 @@ async def test_a_bad_reason_is_explained_and_the_question_stays(
     status = t("de", "status.approved")
     assert await orga.text("zu spät") == t("de", "moderation.not_waiting", number=1, status=status)
     assert ben.new_replies() == []
-    assert await orga.text("Hallo?") == t("de", "error.not_a_command")
+    assert await orga.text("Hallo?") == t("de", "error.not_a_command", prefix="/")
 
 
 @pytest.mark.usefixtures("fast_planner")
@@ -112,7 +112,9 @@ async def test_publish_counts_and_tells_only_members_who_can_be_reached(
     with UnitOfWork(app.engine) as uow:
         assert members_reachable(uow, 1) == 2
     # The answer counts whom the notice goes to: the organiser and Ana, not Ben.
-    assert t("de", "publish.done", people=2, minutes=10) in await orga.text("/publish")
+    assert t(
+        "de", "publish.done", told=t("de", "publish.told", people=2), minutes=10
+    ) in await orga.text("/publish")
     assert [r.text for r in ana.new_replies()] == [t("de", "publish.notice", name=CAMP)]
     assert ben.new_replies() == []
     with UnitOfWork(app.engine) as uow:  # the count and the sending agree

@@ -271,3 +271,19 @@ def test_a_dialog_is_declared_once_with_distinct_fields() -> None:
         own.dialog("once", steps=(step,), finish=lambda ctx, answers: None)
     with pytest.raises(ValueError, match="no steps"):
         own.dialog("empty", steps=(), finish=lambda ctx, answers: None)
+
+
+async def test_newcamp_ends_with_what_was_set_up_beside_the_join_code(people: MakePerson) -> None:
+    orga = people("Orga")
+    await consented(orga)
+    await orga.says("/newcamp")
+    for answer in ("Jugend-BarCamp Musterstadt", "2027-06-13", "Jugendhaus", "Aula:60, Raum 1:1"):
+        await orga.says(answer)
+    done = await orga.text("10:00-10:45, 12:00-13:00 Pause, 2027-06-14 10:00-10:45")
+    assert "/join " in done
+    summary = done.split("\n\n")[-1]
+    assert summary == (
+        "📅 Sonntag, 13. Juni · 📍 Jugendhaus\n"
+        "Räume: Aula (60 Plätze), Raum 1 (1 Platz)\n"
+        "Slots: 10:00–10:45, 12:00–13:00 Pause, Montag, 14. Juni 10:00–10:45"
+    )
