@@ -66,11 +66,7 @@ def tell_the_staff_what_waits(due: Due) -> None:
         count = sum(1 for proposal in waiting if proposal.proposer_id != person.id)
         if count == 0:
             continue
-        text = (
-            voice.t("queue.notice_one", name=due.event.name)
-            if count == 1
-            else voice.t("queue.notice_many", name=due.event.name, count=count)
-        )
+        text = voice.t("queue.notice", name=due.event.name, count=count)
         button = Button(voice.t("queue.notice_button"), "queue")
         reply = Reply(text, buttons=((button,),))
         assert person.id is not None

@@ -260,8 +260,8 @@ async def test_staff_hear_of_waiting_proposals_once_per_window(
     assert await run_scheduled(app, orga.dispatcher) == 0
     clock.set(start + timedelta(minutes=15))
     assert await run_scheduled(app, orga.dispatcher) == 1
-    assert queue_notices(orga) == [(t("de", "queue.notice_many", name=CAMP, count=3), ["queue"])]
-    assert queue_notices(yuki) == [(t("en", "queue.notice_many", name=CAMP, count=3), ["queue"])]
+    assert queue_notices(orga) == [(t("de", "queue.notice", name=CAMP, count=3), ["queue"])]
+    assert queue_notices(yuki) == [(t("en", "queue.notice", name=CAMP, count=3), ["queue"])]
     assert ana.new_replies() == ben.new_replies() == []
     assert await run_scheduled(app, orga.dispatcher) == 0  # told once
 
@@ -272,8 +272,8 @@ async def test_staff_hear_of_waiting_proposals_once_per_window(
     await ben.says("/propose Mehr Bänke")
     clock.set(start + timedelta(minutes=55))
     assert await run_scheduled(app, orga.dispatcher) == 1
-    assert queue_notices(orga) == [(t("de", "queue.notice_one", name=CAMP), ["queue"])]
-    assert queue_notices(yuki) == [(t("en", "queue.notice_one", name=CAMP), ["queue"])]
+    assert queue_notices(orga) == [(t("de", "queue.notice", name=CAMP, count=1), ["queue"])]
+    assert queue_notices(yuki) == [(t("en", "queue.notice", name=CAMP, count=1), ["queue"])]
 
 
 async def test_nobody_hears_of_their_own_waiting_proposal(
@@ -287,5 +287,5 @@ async def test_nobody_hears_of_their_own_waiting_proposal(
     ana.new_replies()
     clock.set(clock.now() + timedelta(minutes=15))
     assert await run_scheduled(app, orga.dispatcher) == 1
-    assert queue_notices(orga) == [(t("de", "queue.notice_one", name=CAMP), ["queue"])]
+    assert queue_notices(orga) == [(t("de", "queue.notice", name=CAMP, count=1), ["queue"])]
     assert ana.new_replies() == []
