@@ -60,7 +60,8 @@ async def test_the_queues_reject_button_asks_for_a_reason_first(
     assert [r.text for r in ben.new_replies()] == [
         t("en", "reject.notice_reason", title="Skatepark", reason="Gibt es schon am Nachmittag")
     ]
-    assert await orga.text("Hallo?") == t("de", "error.not_a_command", prefix="/")  # the dialog is over
+    # The dialog is over: free text is no answer any more.
+    assert await orga.text("Hallo?") == t("de", "error.not_a_command", prefix="/")
 
     [question] = await orga.press("rejectreason 2")
     [without] = [button for row in question.buttons for button in row]
