@@ -42,7 +42,7 @@ def migration_lock(engine: Engine) -> Iterator[None]:
         with _advisory_lock(engine):
             yield
     elif url.database and url.database != ":memory:":
-        with _file_lock(Path(f"{url.database}.migrate-lock")):
+        with file_lock(Path(f"{url.database}.migrate-lock")):
             yield
     else:
         yield  # an in-memory database belongs to this process alone
@@ -63,8 +63,9 @@ def _advisory_lock(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    # flock is released by the system when the process ends, so a crash leaves no lock.
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock (flock) held for the duration of the block; the system
+    releases it when the process ends, so a crash leaves no lock."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

@@ -26,6 +26,7 @@ from handlers.core.event_time import local_now, moment_of
 from handlers.core.i18n import Catalogues
 from handlers.core.message_bus import Effects, MessageBus
 from handlers.core.message_bus import bus as default_bus
+from handlers.core.timed_work import run_each
 from schedules.core.clock import Clock
 from storage.core.shared_tables import Event
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -75,15 +76,12 @@ def run_retention(
     """Notify and anonymise what is due, each event in its own transaction; steps done."""
     with uow_factory(read_only=True) as uow:
         events = uow.retention.not_anonymised()
-    done = 0
-    for event_id in events:
-        try:
-            with uow_factory() as uow:
-                done += retention_step(uow, event_id, clock.now(), texts, config, bus)
-        except Exception:
-            # Rolled back: the event is tried again at the next run.
-            log.exception("retention of event %s failed", event_id)
-    return done
+    return run_each(
+        uow_factory,
+        events,
+        lambda uow, event_id: retention_step(uow, event_id, clock.now(), texts, config, bus),
+        "retention of event",
+    )
 
 
 def retention_step(

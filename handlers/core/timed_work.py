@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -122,15 +122,30 @@ def run_due(
     """Run every item whose time has come, each in its own transaction; how many ran."""
     with uow_factory() as uow:
         due = uow.timed_items.due(clock.now())
-    ran = 0
-    for item_id in due:
+    return run_each(
+        uow_factory,
+        due,
+        lambda uow, item_id: run_item(uow, item_id, clock, texts, config, bus),
+        "scheduled item",
+    )
+
+
+def run_each(
+    uow_factory: UnitOfWorkFactory,
+    ids: Iterable[int],
+    work: Callable[[UnitOfWork, int], int],
+    what: str,
+) -> int:
+    """`work` on each id in a transaction of its own; the sum of what it returned. A
+    failure is logged and rolled back, so that id is tried again at the next run."""
+    done = 0
+    for item_id in ids:
         try:
             with uow_factory() as uow:
-                ran += run_item(uow, item_id, clock, texts, config, bus)
+                done += work(uow, item_id)
         except Exception:
-            # Rolled back: the item stays pending and is tried again at the next run.
-            log.exception("scheduled item %s failed", item_id)
-    return ran
+            log.exception("%s %s failed", what, item_id)
+    return done
 
 
 def run_item(

@@ -19,7 +19,6 @@ Test modules import the fixtures they use::
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import hashlib
 import hmac
@@ -43,6 +42,8 @@ from typing import TypeVar
 
 import nio  # type: ignore[import-untyped, unused-ignore]
 import pytest
+
+from storage.migrate import file_lock  # one flock helper for the store and the harness
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS_FILE = Path(__file__).with_name("synapse-requirements.txt")
@@ -107,18 +108,6 @@ def synapse_venv_dir() -> Path:
 
 def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
-
-
-@contextlib.contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock (flock) held for the duration of the block."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @functools.cache
