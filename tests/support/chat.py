@@ -6,7 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.adapter import IncomingHandler
+from bot.bootstrap import App
 from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxSender
 from handlers.core.messages import ButtonPress, Chat, ChatKind, IncomingText, Reply, Sender
 
 PLATFORM = "fake"
@@ -79,3 +81,16 @@ class Person:
         replies = self.adapter.sent[self.chat.chat_id]
         fresh, self.seen = replies[self.seen :], len(replies)
         return fresh
+
+
+class FakePlatform:
+    """One store, one fake platform with its dispatcher and outbox sender, and people on it."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.adapter = FakeAdapter()
+        sender = OutboxSender(app.uow_factory, {self.adapter.platform: self.adapter}, app.clock)
+        self.dispatcher = Dispatcher(app.router, sender)
+
+    def person(self, name: str) -> Person:
+        return Person(self.dispatcher, self.adapter, name)

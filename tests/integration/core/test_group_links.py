@@ -11,12 +11,10 @@ import pytest
 from sqlmodel import select
 
 from bot.bootstrap import App
-from bot.dispatcher import Dispatcher
-from bot.outbox import OutboxSender
 from handlers.core.i18n import catalogues
 from handlers.core.messages import Chat, ChatKind, IncomingText
 from storage.core.shared_tables import Event, LinkedChat
-from tests.support.chat import FakeAdapter
+from tests.support.chat import FakePlatform
 from tests.support.chat import Person as ChatPerson
 from tests.support.store import raw_session
 from tests.unit.core.test_flow import create_camp
@@ -30,16 +28,7 @@ def t(key: str, **values: object) -> str:
     return catalogues().text("de", key, **values)
 
 
-class Group:
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.adapter = FakeAdapter()
-        sender = OutboxSender(app.uow_factory, {self.adapter.platform: self.adapter}, app.clock)
-        self.dispatcher = Dispatcher(app.router, sender)
-
-    def person(self, name: str) -> ChatPerson:
-        return ChatPerson(self.dispatcher, self.adapter, name)
-
+class Group(FakePlatform):
     async def says(self, person: ChatPerson, text: str, *, admin: bool = False) -> str:
         """`admin`: the platform says the person is an administrator of the group."""
         sender = replace(person.sender, group_admin=admin)

@@ -11,8 +11,6 @@ import pytest
 from sqlmodel import func, select
 
 from bot.bootstrap import App
-from bot.dispatcher import Dispatcher
-from bot.outbox import OutboxSender
 from handlers.core.i18n import catalogues
 from handlers.core.messages import (
     ButtonPress,
@@ -25,7 +23,7 @@ from handlers.core.messages import (
 )
 from storage.core.shared_tables import MessageRef, Person, PollAnswer, Role
 from storage.uow import UnitOfWork
-from tests.support.chat import FakeAdapter
+from tests.support.chat import FakePlatform
 from tests.support.chat import Person as ChatPerson
 from tests.support.store import raw_session
 from tests.unit.core.test_flow import create_camp
@@ -39,17 +37,8 @@ def t(key: str, **values: object) -> str:
     return catalogues().text("de", key, **values)
 
 
-class Camps:
-    """One store, one fake platform, and people on it."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.adapter = FakeAdapter()
-        sender = OutboxSender(app.uow_factory, {self.adapter.platform: self.adapter}, app.clock)
-        self.dispatcher = Dispatcher(app.router, sender)
-
-    def person(self, name: str) -> ChatPerson:
-        return ChatPerson(self.dispatcher, self.adapter, name)
+class Camps(FakePlatform):
+    """The camps' people and their polls, in groups."""
 
     async def in_group(self, person: ChatPerson, group: Chat, text: str) -> Reply:
         await self.dispatcher.on_event(IncomingText(person.sender, group, text))
