@@ -161,11 +161,6 @@ class Context:
         work, and only if it is not refused."""
         self.events.append(event)
 
-    def handle_now(self, event: DomainEvent) -> None:
-        """Have `event` handled before the use case goes on, in its unit of work: for what
-        other domains must do first (forget their rows of a person about to be removed)."""
-        self.bus.handle([event], self.effects())
-
     def effects(self) -> Effects:
         """What the handlers get; their notices go along with this answer."""
         return Effects(self.uow, self.now(), self.catalogues, self.config, answers=self.replies)

@@ -10,7 +10,7 @@ from handlers.core.message_bus import DomainEvent
 @dataclass(frozen=True)
 class PersonForgetting(DomainEvent):
     """/forgetme: the person is about to be removed. Handled before the core removes them
-    (`Context.handle_now`), so each domain first forgets or anonymises its own rows."""
+    (`handlers.core.person_removal`), so each domain first forgets or anonymises its own rows."""
 
     person_id: int
 

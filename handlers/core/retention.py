@@ -21,11 +21,12 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from handlers.core.config import CoreConfig
-from handlers.core.core_events import EventAnonymising, PersonForgetting
+from handlers.core.core_events import EventAnonymising
 from handlers.core.event_time import local_now, moment_of
 from handlers.core.i18n import Catalogues
 from handlers.core.message_bus import Effects, MessageBus
 from handlers.core.message_bus import bus as default_bus
+from handlers.core.person_removal import forget_person
 from handlers.core.timed_work import run_each
 from schedules.core.clock import Clock
 from storage.core.shared_tables import Event
@@ -128,7 +129,6 @@ def anonymise_event(uow: UnitOfWork, event_id: int, effects: Effects, bus: Messa
     alone = uow.retention.members_of_this_only(event_id)
     # Under-16s still waiting for their guardian there belong to no event at all.
     for person_id in [*alone, *uow.guardians.waiting_without_membership(event_id)]:
-        bus.handle([PersonForgetting(person_id)], effects)
-        uow.people.forget(person_id)
+        forget_person(person_id, bus, effects)
     bus.handle([EventAnonymising(event_id)], effects)
     uow.retention.anonymise_core(event_id)

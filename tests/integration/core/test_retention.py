@@ -15,14 +15,17 @@ from handlers.core.messages import ButtonPress, Chat, ChatKind, IncomingText
 from handlers.core.retention import add_months, run_retention
 from schedules.core.clock import ManualClock
 from storage.barcamp.camp_tables import CampSettings, Proposal, Slot, Vote
+from storage.core.inbox_outbox import NewMessage
 from storage.core.shared_tables import (
     Event,
     Identity,
     Membership,
+    OutboxMessage,
     Person,
     PollAnswer,
     PollOption,
 )
+from storage.uow import UnitOfWork
 from tests.integration.core.test_store import chat_people
 from tests.support.chat import Person as ChatPerson
 from tests.support.store import raw_session
@@ -89,12 +92,16 @@ async def test_told_a_month_before_once_then_anonymised(
 
     clock.set(DEADLINE - timedelta(minutes=1))
     assert retain(app) == 0
+    with UnitOfWork(app.engine) as uow:  # a message to Ana still waiting to go
+        uow.outbox.add(NewMessage("fake", {"text": "Hallo Ana"}, clock.now(), chat_id="ana"))
     clock.set(DEADLINE)
     assert retain(app) == 1
     assert retain(app) == 0
 
     with raw_session(app.engine) as session:
-        # Ana and Orga belonged to this camp only: gone, as with /forgetme.
+        # Ana and Orga belonged to this camp only: gone, as with /forgetme, and so is
+        # what delivery kept for them.
+        assert [m.chat_id for m in session.exec(select(OutboxMessage))].count("ana") == 0
         names = {p.display_name for p in session.exec(select(Person))}
         assert names == {"Zoe", "Ben"}
         assert {i.platform_user_id for i in session.exec(select(Identity))} == {"zoe", "ben"}
