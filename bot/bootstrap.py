@@ -13,7 +13,8 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 import handlers.barcamp.commands
-import handlers.core.commands  # noqa: F401  (registers the shared commands)
+import handlers.core.commands
+import handlers.council.commands  # noqa: F401  (registering the domains' commands)
 from bot.settings import Settings
 from handlers.barcamp.camp_config import CampConfig
 from handlers.core.config import CoreConfig, JoinLinks

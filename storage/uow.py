@@ -19,6 +19,7 @@ from storage.core.personal_records import PersonalRecords
 from storage.core.poll_answers import Polls
 from storage.core.retention_records import Retention
 from storage.core.timed_items import TimedItems
+from storage.council.council_records import CouncilSettingsRepository, Meetings
 from storage.db import READ_ONLY, write_lock
 
 
@@ -88,6 +89,14 @@ class UnitOfWork:
     @cached_property
     def camp_settings(self) -> CampSettingsRepository:
         return CampSettingsRepository(self._session)
+
+    @cached_property
+    def council_settings(self) -> CouncilSettingsRepository:
+        return CouncilSettingsRepository(self._session)
+
+    @cached_property
+    def meetings(self) -> Meetings:
+        return Meetings(self._session)
 
     @cached_property
     def personal_records(self) -> PersonalRecords:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from handlers.barcamp.camp_input import RoomInput, SlotInput
-from handlers.core.join_codes import new_join_code
+from handlers.core.new_events import NewEvent, open_event
 from storage.barcamp.camp_tables import Room, Slot
-from storage.core.shared_tables import Event, EventKind, Role
+from storage.core.shared_tables import Event, EventKind
 from storage.uow import UnitOfWork
 
 
@@ -24,17 +24,8 @@ class CampInput:
 
 
 def create_camp(uow: UnitOfWork, camp: CampInput, organiser_ids: list[int], now: datetime) -> Event:
-    event = uow.events.add(
-        Event(
-            kind=camp.kind,
-            name=camp.name,
-            code=new_join_code(uow),
-            starts_on=camp.starts_on,
-            place=camp.place,
-            timezone=camp.timezone,
-            created_at=now,
-        )
-    )
+    new = NewEvent(camp.kind, camp.name, camp.place, camp.timezone, camp.starts_on)
+    event = open_event(uow, new, organiser_ids, now)
     assert event.id is not None
     if camp.kind is EventKind.BARCAMP:  # a council has no camp settings
         uow.camp_settings.create(event.id)
@@ -46,9 +37,4 @@ def create_camp(uow: UnitOfWork, camp: CampInput, organiser_ids: list[int], now:
             for slot in camp.slots
         ],
     )
-    for person_id in organiser_ids:
-        uow.events.join(event.id, person_id, Role.ORGANISER, now)
-        person = uow.people.get(person_id)
-        if person is not None:
-            person.active_event_id = event.id
     return event

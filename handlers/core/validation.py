@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zoneinfo
 from datetime import date, datetime
 
 EVENT_NAME_MAX, PLACE_MAX = 80, 120
@@ -107,3 +108,17 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def time_zone(raw: str, default: str) -> str:
+    """An IANA time zone like Europe/Berlin; a skip word keeps `default`."""
+    text = clean_text(raw)
+    if text.lower() in SKIP_WORDS:
+        return default
+    if text in zoneinfo.available_timezones():
+        return text
+    # People type "europe/berlin" or "Europe/berlin": match regardless of case.
+    matches = [zone for zone in zoneinfo.available_timezones() if zone.lower() == text.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    raise InputError("input.time_zone", example=default)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from typing import Any
-
-import segno
 
 from handlers.barcamp.agenda_chat_text import day_name
 from handlers.barcamp.camp_input import RoomInput, SlotInput, rooms, slots
@@ -14,7 +11,7 @@ from handlers.barcamp.camps import CampInput, create_camp
 from handlers.barcamp.registration import command, dialog
 from handlers.core.context import Context
 from handlers.core.dialogs import SoFar, Step, text_only
-from handlers.core.messages import Attachment
+from handlers.core.join_links import send_join_links
 from handlers.core.validation import calendar_date, event_name, event_place
 
 
@@ -70,13 +67,10 @@ def newcamp(ctx: Context) -> None:
 
 
 def announce_camp(ctx: Context, name: str, code: str, camp: CampInput) -> None:
-    """The join code with what was set up (to check it), and per platform a join link
-    with its QR code to print or show."""
-    links = [template.format(code=code) for template in ctx.config.join_links.values()]
+    """The join code with what was set up (to check it), and the join links."""
     done = ctx.t("newcamp.done", name=name, code=code)
     ctx.reply_text(done + "\n\n" + camp_summary(ctx, camp))
-    for link in links:
-        ctx.reply("newcamp.link", link=link, image=_qr_png(link))
+    send_join_links(ctx, code)
 
 
 def camp_summary(ctx: Context, camp: CampInput) -> str:
@@ -96,9 +90,3 @@ def _slot_text(ctx: Context, slot: SlotInput, camp_day: date) -> str:
     if slot.starts_at.date() != camp_day:
         time = f"{day_name(slot.starts_at.date(), ctx)} {time}"
     return ctx.t("newcamp.slot_break", time=time) if slot.blocked else time
-
-
-def _qr_png(link: str) -> Attachment:
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=8, border=2)
-    return Attachment("join-qr.png", "image/png", buffer.getvalue())

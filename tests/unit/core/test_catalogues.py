@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import handlers.barcamp.commands
-import handlers.core.commands  # noqa: F401  (registers the shared commands)
+import handlers.core.commands
+import handlers.council.commands  # noqa: F401  (registering the domains' commands)
 from handlers.core.i18n import LANGUAGES, catalogues
 from handlers.core.registry import EVERY_KIND, registry
 
@@ -61,7 +62,7 @@ def test_every_command_has_help_and_usage() -> None:
 def test_every_refusal_in_an_event_of_another_kind_exists() -> None:
     """The key is made from the kinds a command serves (`kind.only_barcamp`)."""
     keys = {spec.other_kind_key for spec in registry.commands.values() if spec.kinds != EVERY_KIND}
-    assert keys == {"kind.only_barcamp"}
+    assert keys == {"kind.only_barcamp", "kind.only_council"}
     for language in LANGUAGES:
         assert keys - catalogues().keys(language) == set()
 

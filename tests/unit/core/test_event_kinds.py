@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 
 import handlers.barcamp.commands
-import handlers.core.commands  # noqa: F401  (registers the shared commands)
+import handlers.core.commands
+import handlers.council.commands  # noqa: F401  (registering the domains' commands)
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
 from handlers.core.registry import EVERY_KIND, CommandSpec, registry
@@ -18,9 +19,15 @@ from tests.support.chat import Person as ChatPerson
 from tests.unit.core.test_bad_input import snapshot
 from tests.unit.core.test_flow import create_camp
 
+# Anyone may start a camp or a council: /help lists both in one line of their own.
+START_EVENTS = ", ".join(
+    catalogues().text("de", key) for key in ("usage.newcamp", "usage.newcouncil")
+)
+
 MakePerson = Callable[..., ChatPerson]
 COUNCIL_NAME, COUNCIL_CODE = "Jugendrat Musterstadt", "R4T5Q2"
 BARCAMP_ONLY = frozenset({EventKind.BARCAMP})
+COUNCIL_ONLY = frozenset({EventKind.COUNCIL})
 
 
 def t(key: str, **values: object) -> str:
@@ -58,11 +65,17 @@ def test_each_command_serves_the_kinds_of_its_folder() -> None:
         module = spec.func.__module__
         if module.startswith("handlers.barcamp."):
             assert spec.kinds == BARCAMP_ONLY, spec.name
+        elif module.startswith("handlers.council."):
+            assert spec.kinds == COUNCIL_ONLY, spec.name
         else:
             assert module.startswith("handlers.core.commands."), spec.name
             assert spec.kinds == EVERY_KIND, spec.name
     assert {"vote", "propose", "sessions", "newcamp", "queue", "plan"} <= barcamp_commands()
-    assert {dialog.kinds for dialog in registry.dialogs.values()} == {BARCAMP_ONLY}
+    assert {"newcouncil"} <= {n for n, s in registry.commands.items() if s.kinds == COUNCIL_ONLY}
+    for dialog in registry.dialogs.values():
+        module_kinds = {"newcamp": BARCAMP_ONLY, "newcouncil": COUNCIL_ONLY}
+        assert dialog.kinds in (BARCAMP_ONLY, COUNCIL_ONLY), dialog.name
+        assert dialog.kinds == module_kinds.get(dialog.name, dialog.kinds), dialog.name
 
 
 async def test_help_in_a_council_lists_no_barcamp_command_that_needs_a_camp(
@@ -76,7 +89,7 @@ async def test_help_in_a_council_lists_no_barcamp_command_that_needs_a_camp(
     # /newcamp needs no event: anyone may start a camp, as before the council existed;
     # a member who does not organise sees it in one line of its own.
     assert listed(help_text) & barcamp_commands() == set()
-    assert t("help.beyond_role", commands="/newcamp") in help_text
+    assert t("help.beyond_role", commands=START_EVENTS) in help_text
     assert {"use", "join", "language", "help", "cancel", "forgetme", "remind"} <= listed(help_text)
 
 
@@ -151,7 +164,7 @@ async def test_in_a_camp_everything_is_as_before(app: App, people: MakePerson) -
     ana = people("Ana")
     await ana.joins(code)
     participant = {spec.name for spec in registry.visible_to(Role.PARTICIPANT, True, True)}
-    assert listed(await ana.text("/help")) == participant - {"newcamp"}
+    assert listed(await ana.text("/help")) == participant - {"newcamp", "newcouncil"}
     assert {"propose", "vote", "sessions", "mine", "agenda"} <= participant
     assert await ana.text("/propose Mehr Busse") == t(
         "propose.submitted", number=1, title="Mehr Busse"
@@ -165,5 +178,5 @@ async def test_help_without_an_event_lists_what_needs_none(people: MakePerson) -
     help_text = await kim.text("/help")
     shown = listed(help_text)
     assert {"join", "use", "help", "language"} <= shown
-    assert t("help.beyond_role", commands="/newcamp") in help_text
+    assert t("help.beyond_role", commands=START_EVENTS) in help_text
     assert shown & {"vote", "propose", "sessions", "announce", "poll"} == set()

@@ -11,6 +11,11 @@ from storage.uow import UnitOfWork
 from tests.support.chat import PLATFORM, Person
 from tests.unit.core.test_flow import create_camp
 
+# Anyone may start a camp or a council: /help lists both in one line of their own.
+START_EVENTS = ", ".join(
+    catalogues().text("de", key) for key in ("usage.newcamp", "usage.newcouncil")
+)
+
 MakePerson = Callable[..., Person]
 
 
@@ -51,7 +56,7 @@ async def test_a_participant_sees_taking_part_and_one_line_for_a_camp_of_their_o
     _, ana = await camp_with(people)
     help_text = await ana.text("/help")
     shown = sections(help_text)
-    assert list(shown) == [t("help.group_take_part"), t("help.beyond_role", commands="/newcamp")]
+    assert list(shown) == [t("help.group_take_part"), t("help.beyond_role", commands=START_EVENTS)]
     commands = shown[t("help.group_take_part")]
     assert "/newcamp" not in commands
     assert commands[:4] == ["/start", "/join", "/propose", "/sessions"]
@@ -69,7 +74,7 @@ async def test_a_youth_worker_sees_taking_part_and_moderating(app: App, people: 
     assert t("help.group_organise") not in shown
     assert {"/queue", "/approve", "/announce", "/poll"} <= set(shown[t("help.group_moderate")])
     assert "/plan" not in str(shown)
-    assert list(shown)[-1] == t("help.beyond_role", commands="/newcamp")
+    assert list(shown)[-1] == t("help.beyond_role", commands=START_EVENTS)
 
 
 async def test_an_organiser_sees_all_three_groups_and_newcamp_among_organising(

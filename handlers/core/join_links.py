@@ -1,0 +1,23 @@
+"""The join links of a new event (camp or council), each with a QR code to print or show."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+
+from handlers.core.context import Context
+from handlers.core.messages import Attachment
+
+
+def send_join_links(ctx: Context, code: str) -> None:
+    """Per platform with a known bot name, a direct join link and its QR code."""
+    for template in ctx.config.join_links.values():
+        link = template.format(code=code)
+        ctx.reply("newcamp.link", link=link, image=qr_png(link))
+
+
+def qr_png(link: str) -> Attachment:
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=8, border=2)
+    return Attachment("join-qr.png", "image/png", buffer.getvalue())

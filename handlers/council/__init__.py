@@ -1,0 +1,1 @@
+"""The youth council: members, meeting-date polls, meetings and what they decide."""

@@ -1,0 +1,1 @@
+"""The youth council's timed work and exports: meeting occurrences, calendars."""

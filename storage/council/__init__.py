@@ -1,0 +1,1 @@
+"""The youth council's tables and repositories."""

@@ -1,0 +1,73 @@
+"""The council's repositories: its settings and its meetings."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.council.council_tables import CouncilSettings, Meeting, MeetingChange, QuorumRule
+
+
+class CouncilSettingsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def of(self, event_id: int) -> CouncilSettings:
+        """The council's settings; an event without a row gets the defaults."""
+        return self._session.get(CouncilSettings, event_id) or self.create(event_id)
+
+    def create(
+        self, event_id: int, quorum_rule: QuorumRule = QuorumRule.MAJORITY, quorum_value: int = 0
+    ) -> CouncilSettings:
+        settings = CouncilSettings(
+            event_id=event_id, quorum_rule=quorum_rule, quorum_value=quorum_value
+        )
+        self._session.add(settings)
+        self._session.flush()
+        return settings
+
+
+class Meetings:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, meeting: Meeting) -> Meeting:
+        """Store a new meeting with the council's next number and a fresh calendar UID."""
+        highest = self._session.exec(
+            select(func.max(Meeting.number)).where(Meeting.event_id == meeting.event_id)
+        ).one()
+        meeting.number = (highest or 0) + 1
+        meeting.uid = meeting.uid or f"{uuid.uuid4()}@barcamp-bot"
+        self._session.add(meeting)
+        self._session.flush()
+        return meeting
+
+    def get(self, meeting_id: int) -> Meeting | None:
+        return self._session.get(Meeting, meeting_id)
+
+    def by_number(self, event_id: int, number: int) -> Meeting | None:
+        return self._session.exec(
+            select(Meeting).where(Meeting.event_id == event_id, Meeting.number == number)
+        ).first()
+
+    def of_event(self, event_id: int) -> Sequence[Meeting]:
+        """Every meeting and series of the council, cancelled ones included."""
+        return self._session.exec(
+            select(Meeting).where(Meeting.event_id == event_id).order_by(col(Meeting.number))
+        ).all()
+
+    def changes(self, meeting_id: int) -> Sequence[MeetingChange]:
+        """The moved and cancelled occurrences of a series, by original start."""
+        return self._session.exec(
+            select(MeetingChange)
+            .where(MeetingChange.meeting_id == meeting_id)
+            .order_by(col(MeetingChange.original_start))
+        ).all()
+
+    def add_change(self, change: MeetingChange) -> MeetingChange:
+        self._session.add(change)
+        self._session.flush()
+        return change
