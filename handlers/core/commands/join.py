@@ -6,7 +6,7 @@ from handlers.core.context import Context
 from handlers.core.guardian_consent import asks_first
 from handlers.core.join_codes import normalise_code
 from handlers.core.registry import command
-from storage.core.shared_tables import Role
+from storage.core.shared_tables import EventKind, Role
 
 
 @command("join", private=True)
@@ -24,4 +24,6 @@ def join_event(ctx: Context, raw_code: str, *, age_checked: bool = False) -> Non
         return
     ctx.uow.events.join(event.id, ctx.person_id, Role.PARTICIPANT, ctx.now())
     ctx.person.active_event_id = event.id
-    ctx.reply("join.again" if already else "join.done", name=event.name)
+    key = "join.again" if already else "join.done"
+    # A council has no sessions to propose: its welcome points to its meetings.
+    ctx.reply(key + "_council" if event.kind is EventKind.COUNCIL else key, name=event.name)

@@ -91,7 +91,7 @@ def parse_poll(raw: str) -> tuple[str, list[str]]:
 def _poll_of_event(ctx: Context, number: int) -> Poll:
     found = ctx.uow.polls.by_number(ctx.event_id(), number)
     if found is None:
-        raise Refusal("poll.unknown", number=number)
+        raise Refusal("poll.unknown", number=number, event=ctx.require_event().name)
     return found
 
 

@@ -31,6 +31,7 @@ from tests.unit.core.test_flow import create_camp
 GROUP_A = Chat("fake", "group-a", ChatKind.GROUP)
 GROUP_B = Chat("fake", "group-b", ChatKind.GROUP)
 MakeApp = Callable[[str], App]
+CAMP = "Jugend-BarCamp Musterstadt"
 
 
 def t(key: str, **values: object) -> str:
@@ -87,7 +88,7 @@ async def test_poll_numbers_count_per_event(camps: Camps) -> None:
     assert t("poll.started_private", question="Kino?", number=1) in told
     olga.new_replies()
     # Otto's poll 1 is his camp's, and closing it leaves Olga's open.
-    assert await otto.text("/closepoll 2") == t("poll.unknown", number=2)
+    assert await otto.text("/closepoll 2") == t("poll.unknown", number=2, event=CAMP)
     assert t("poll.results", question="Kino?") in await otto.text("/closepoll 1")
     assert t("poll.results", question="Pizza?") in await olga.text("/closepoll 1")
 
@@ -103,7 +104,8 @@ async def test_poll_buttons_and_commands_count_only_from_members(camps: Camps) -
     await dan.press("consent de")  # consented, in no event
     await camps.in_group(olga, GROUP_A, "/poll Pizza? | Ja | Nein")
 
-    assert await camps.press_in_group(cem, GROUP_A, "pollanswer 1 0") == t("poll.unknown", number=1)
+    refused = t("poll.unknown", number=1, event=CAMP)
+    assert await camps.press_in_group(cem, GROUP_A, "pollanswer 1 0") == refused
     assert await camps.press_in_group(dan, GROUP_A, "pollanswer 1 0") == t("event.none")
     assert await dan.text("/pollanswer 1 1") == t("event.none")
     assert camps.answers() == []

@@ -73,7 +73,8 @@ async def test_one_line_council_then_a_member_joins(platform: FakePlatform) -> N
     )
     assert settings.quorum_rule is QuorumRule.MAJORITY
     await ana.joins(event.code)
-    assert t("join.done", name="Jugendrat Seedorf") in ana.adapter.sent[ana.chat.chat_id][-1].text
+    welcome = ana.adapter.sent[ana.chat.chat_id][-1].text
+    assert welcome == t("join.done_council", name="Jugendrat Seedorf")
     # A BarCamp command in the council is refused, and says where it works.
     refused = await ana.text("/sessions")
     assert refused == t("kind.only_barcamp", command="sessions", event="Jugendrat Seedorf")
