@@ -86,12 +86,12 @@ def redeem_code(ctx: Context, raw: str) -> None:
 def _wrong_code(ctx: Context, now: datetime) -> None:
     links = ctx.uow.identity_links
     links.record_failure(ctx.person_id, now)
-    left = WRONG_TRIES - len(links.failures_since(ctx.person_id, now - TRY_WINDOW)) - 1
-    if left > 0:
-        ctx.reply("link.wrong", tries=left)
+    failures = links.failures_since(ctx.person_id, now - TRY_WINDOW)  # this one included
+    until = blocked_until(failures, now)
+    if until is None:
+        ctx.reply("link.wrong", tries=WRONG_TRIES - len(failures))
     else:
-        until = blocked_until([*links.failures_since(ctx.person_id, now - TRY_WINDOW), now], now)
-        ctx.reply("link.wrong_last", time=_time_of_day(ctx, until or now + TRY_WINDOW))
+        ctx.reply("link.wrong_last", time=_time_of_day(ctx, until))
 
 
 def _time_of_day(ctx: Context, moment: datetime) -> str:
