@@ -4,6 +4,7 @@ moving the core's rows of one person to another when two accounts become one."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
@@ -97,15 +98,7 @@ class IdentityLinks:
 
     def move_consents(self, gone: int, kept: int) -> None:
         """The policy versions the kept person has not agreed to yet, with their time."""
-        known = select(Consent.policy_version).where(Consent.person_id == kept)
-        self._session.exec(
-            delete(Consent).where(
-                col(Consent.person_id) == gone, col(Consent.policy_version).in_(known)
-            )
-        )
-        self._session.exec(
-            update(Consent).where(col(Consent.person_id) == gone).values(person_id=kept)
-        )
+        self._move_unless_kept(Consent, Consent.policy_version, gone, kept)
 
     def memberships(self, person_id: int) -> list[Membership]:
         statement = select(Membership).where(Membership.person_id == person_id)
@@ -117,12 +110,14 @@ class IdentityLinks:
 
     def move_poll_answers(self, gone: int, kept: int) -> None:
         """One answer per poll: where both answered, the kept person's answer stays."""
-        answered = select(PollAnswer.poll_id).where(PollAnswer.person_id == kept)
+        self._move_unless_kept(PollAnswer, PollAnswer.poll_id, gone, kept)
+
+    def _move_unless_kept(
+        self, model: type[Consent] | type[PollAnswer], key: Any, gone: int, kept: int
+    ) -> None:
+        """`gone`'s rows go to `kept`, except where `kept` has one with the same `key`."""
+        person = col(model.person_id)
         self._session.exec(
-            delete(PollAnswer).where(
-                col(PollAnswer.person_id) == gone, col(PollAnswer.poll_id).in_(answered)
-            )
+            delete(model).where(person == gone, col(key).in_(select(key).where(person == kept)))
         )
-        self._session.exec(
-            update(PollAnswer).where(col(PollAnswer.person_id) == gone).values(person_id=kept)
-        )
+        self._session.exec(update(model).where(person == gone).values(person_id=kept))

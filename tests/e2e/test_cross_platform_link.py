@@ -17,8 +17,12 @@ from sqlalchemy import Engine
 from sqlmodel import func, select
 
 from storage.core.shared_tables import Identity, Person
-from storage.uow import UnitOfWork
-from tests.e2e.test_matrix_cross_platform import both_platforms, tally, telegram_text
+from tests.e2e.test_matrix_cross_platform import (
+    both_platforms,
+    camp_on_telegram,
+    tally,
+    telegram_text,
+)
 from tests.support.matrix_bot import Young, consented, t
 from tests.support.privacy_scan import rows_naming, sqlite_files_naming
 from tests.support.store import raw_session
@@ -53,16 +57,7 @@ async def test_linked_accounts_vote_once_get_one_notice_and_are_forgotten_togeth
 ) -> None:
     async with both_platforms(telegram_api, synapse, tmp_path) as (bot, matrix_bot_id):
         olga, ben = Phone(telegram_api, bot, OLGA), Phone(telegram_api, bot, BEN)
-        for phone in (olga, ben):
-            await phone.says("/start")
-            await phone.presses(telegram_text("start.agree"))
-        await olga.says("/newcamp")
-        for answer in (CAMP, "2030-06-13", "Jugendhaus", "Aula:60", "10:00-10:45"):
-            await olga.says(answer)
-        with UnitOfWork(bot.app.engine) as uow:
-            event = uow.events.get(1)
-            assert event is not None
-            code = event.code
+        code = await camp_on_telegram(bot, olga, ben, CAMP)
         await olga.says("/settings budget 2")
         for title in SESSIONS:
             await olga.says(f"/propose {title}")  # an organiser's are approved at once
