@@ -46,7 +46,7 @@ def issue_code(ctx: Context) -> None:
     assert identity is not None
     assert identity.id is not None
     now = ctx.now()
-    _prune(ctx.uow, now)
+    prune_link_codes(ctx.uow, now)
     code = new_link_code()
     while ctx.uow.identity_links.by_hash(code_hash(code)) is not None:
         code = new_link_code()
@@ -58,7 +58,7 @@ def issue_code(ctx: Context) -> None:
 def redeem_code(ctx: Context, raw: str) -> None:
     """`/link CODE` from the other account: the two become one person."""
     now = ctx.now()
-    _prune(ctx.uow, now)
+    prune_link_codes(ctx.uow, now)
     links = ctx.uow.identity_links
     until = blocked_until(links.failures_since(ctx.person_id, now - TRY_WINDOW), now)
     if until is not None:
@@ -98,7 +98,9 @@ def _time_of_day(ctx: Context, moment: datetime) -> str:
     return f"{moment.astimezone(ZoneInfo(ctx.config.timezone)):%H:%M}"
 
 
-def _prune(uow: UnitOfWork, now: datetime) -> None:
+def prune_link_codes(uow: UnitOfWork, now: datetime) -> None:
+    """Codes used or expired a day ago, wrong tries outside the window (also hourly, by
+    the bot's housekeeping)."""
     uow.identity_links.prune(expired_before=now - REMEMBERED_FOR, tried_before=now - TRY_WINDOW)
 
 

@@ -17,6 +17,7 @@ from sqlmodel import func, select
 
 from bot.bootstrap import App
 from bot.dispatcher import Dispatcher
+from bot.housekeeping import prune_deliveries
 from bot.outbox import OutboxSender
 from handlers.core.i18n import catalogues
 from handlers.core.messages import Chat, ChatKind, Sender
@@ -399,3 +400,18 @@ async def test_forgetme_after_linking_forgets_both_accounts(platforms: TwoPlatfo
     assert platforms.count(LinkCode) == 0
     assert platforms.count(Identity) == 1  # the organiser's
     assert platforms.count(Proposal) == 0
+
+
+async def test_housekeeping_prunes_codes_a_day_after_they_expire(
+    platforms: TwoPlatforms, clock: ManualClock
+) -> None:
+    ana, zoe = platforms.person("Ana"), platforms.person("Zoe")
+    for person in (ana, zoe):
+        await consented(person)
+    await ana.says("/link")
+    assert await zoe.text("/link ZZZZZZZZ") == t("link.wrong", tries=4)
+    app = platforms.app
+    prune_deliveries(app.uow_factory, app.engine, clock.now() + timedelta(hours=2), timedelta(7))
+    assert (platforms.count(LinkCode), platforms.count(LinkAttempt)) == (1, 0)
+    prune_deliveries(app.uow_factory, app.engine, clock.now() + timedelta(days=2), timedelta(7))
+    assert platforms.count(LinkCode) == 0
