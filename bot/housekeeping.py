@@ -1,4 +1,5 @@
-"""Deletes what delivery no longer needs: the keys of handled events, finished messages.
+"""Deletes what delivery no longer needs: the keys of handled events, finished messages
+(and `/link` codes used or expired a day ago).
 
 Both are kept for `BARCAMP_DELIVERY_RETENTION_DAYS` (at least one day: Telegram
 redelivers an update it was not told we received for up to 24 hours, and a key deleted
@@ -20,6 +21,7 @@ from sqlalchemy import Engine
 
 from bot.bootstrap import App
 from bot.outbox import OutboxSender
+from handlers.core.identity_linking import prune_link_codes
 from storage.db import empty_wal
 from storage.uow import UnitOfWorkFactory
 
@@ -51,6 +53,7 @@ def prune_deliveries(
                 handled_before = min(cutoff, stored_at)
             events += uow.inbox.prune(platform, handled_before)
         messages = uow.outbox.prune(cutoff)
+        prune_link_codes(uow, now)
     if not empty_wal(engine):
         log.info("the write-ahead log is in use; emptied at the next round")
     return Pruned(events, messages)

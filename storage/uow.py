@@ -12,6 +12,7 @@ from sqlmodel import Session
 from storage.barcamp.proposals import CampSettingsRepository, Proposals, Votes
 from storage.barcamp.session_grid import Grid
 from storage.core.guardian_records import Guardians
+from storage.core.identity_links import IdentityLinks
 from storage.core.inbox_outbox import Channels, Inbox, Outbox
 from storage.core.message_refs import MessageRefs
 from storage.core.people import Dialogs, Events, People
@@ -109,6 +110,10 @@ class UnitOfWork:
     @cached_property
     def guardians(self) -> Guardians:
         return Guardians(self._session)
+
+    @cached_property
+    def identity_links(self) -> IdentityLinks:
+        return IdentityLinks(self._session)
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import date
 
 from babel.dates import format_date
 
+from handlers.core.chat_lines import chunks as chunks  # re-exported for the commands
 from handlers.core.i18n import Texts
 from schedules.barcamp.agenda_model import Agenda, AgendaSession, AgendaSlot
 
-# Below Telegram's 4096 characters per message; Matrix takes more.
-MESSAGE_LIMIT = 3500
 MARK = "⭐ "
 
 
@@ -85,19 +84,3 @@ def span(slot: AgendaSlot) -> str:
 
 def day_name(day: date, texts: Texts) -> str:
     return str(format_date(day, format=texts.t("agenda.day_format"), locale=texts.language))
-
-
-def chunks(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Lines joined into as few messages as fit the platforms' length limits."""
-    messages: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in lines:
-        if current and size + len(line) + 1 > limit:
-            messages.append("\n".join(current))
-            current, size = [], 0
-        current.append(line)
-        size += len(line) + 1
-    if current:
-        messages.append("\n".join(current))
-    return messages

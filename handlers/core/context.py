@@ -163,7 +163,14 @@ class Context:
 
     def effects(self) -> Effects:
         """What the handlers get; their notices go along with this answer."""
-        return Effects(self.uow, self.now(), self.catalogues, self.config, answers=self.replies)
+        return Effects(
+            self.uow,
+            self.now(),
+            self.catalogues,
+            self.config,
+            answers=self.replies,
+            actor=self.person_id,
+        )
 
     # -- dialogs ---------------------------------------------------------------------
 

@@ -47,3 +47,23 @@ class GroupUnlinked(DomainEvent):
     event_id: int
     platform: str
     by_person_id: int
+
+
+@dataclass(frozen=True)
+class PeopleMerged(DomainEvent):
+    """/link: two platform accounts are one person now. Handled before the core moves its
+    own rows and removes `gone` (`handlers.core.identity_linking`), so each domain first
+    moves its rows of `gone` to `kept` (a vote both cast counts once)."""
+
+    kept: int
+    gone: int
+
+
+@dataclass(frozen=True)
+class RoleChanged(DomainEvent):
+    """/role: an organiser gave a member of the event another role."""
+
+    event_id: int
+    person_id: int
+    role: str
+    by: int

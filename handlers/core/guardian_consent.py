@@ -18,6 +18,7 @@ from handlers.core.core_events import (
     EventAnonymising,
     GuardianConsentAwaited,
     GuardianConsentConfirmed,
+    PeopleMerged,
     PersonForgetting,
 )
 from handlers.core.message_bus import Effects, handles
@@ -103,6 +104,11 @@ def tell_the_person(event: GuardianConsentConfirmed, effects: Effects) -> None:
 @handles(PersonForgetting)
 def forget_guardian_consent(event: PersonForgetting, effects: Effects) -> None:
     effects.uow.guardians.forget_person(event.person_id)
+
+
+@handles(PeopleMerged)
+def merge_guardian_consent(event: PeopleMerged, effects: Effects) -> None:
+    effects.uow.guardians.move_person(event.gone, event.kept)
 
 
 @handles(EventAnonymising)

@@ -58,6 +58,8 @@ class Effects:
     # change, but nobody is told anything ("voting closed" an hour late helps nobody).
     sends: bool = True
     raised: list[DomainEvent] = field(default_factory=list)
+    # Who acted (the router passes the person whose message this is); None: timed work.
+    actor: int | None = None
 
     def raise_event(self, event: DomainEvent) -> None:
         """A further event, handled after those already waiting."""
@@ -77,6 +79,16 @@ class Effects:
             self.answers.append(reply)
         else:
             enqueue_for_person(self.uow, person_id, reply, self.now, PRIORITY_NOTICE)
+
+    def notify_actor(self, person_id: int, key: str, /, **values: object) -> None:
+        """Like `notify`, but the person who acted hears it with the answer, in the chat
+        they acted in: once, however many platforms their accounts are on."""
+        if self.answers is None or person_id != self.actor:
+            self.notify(person_id, key, **values)
+            return
+        person = self.uow.people.get(person_id)
+        if self.sends and person is not None:
+            self.answers.append(Reply(voice_of(person, self.texts, self.config).t(key, **values)))
 
     def tell(self, person: Person, text: str) -> bool:
         """Queue an already translated text to the person at once; False if not sent."""

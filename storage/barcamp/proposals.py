@@ -139,6 +139,12 @@ class Proposals:
             update(Proposal).where(col(Proposal.proposer_id) == person_id).values(proposer_id=None)
         )
 
+    def move_author(self, gone: int, kept: int) -> None:
+        """Two accounts became one person: their proposals (and so co-hosts) are theirs."""
+        self._session.exec(
+            update(Proposal).where(col(Proposal.proposer_id) == gone).values(proposer_id=kept)
+        )
+
     def anonymise_event(self, event_id: int) -> None:
         """Retention: every vote of the event becomes an anonymous count, proposals that
         never made it onto the ballot go, the others lose their author."""
@@ -198,6 +204,18 @@ class Votes:
         for proposal_id in removed:
             self.remove(proposal_id, person_id)
         self._known[event_id, person_id] = frozenset((before | added) - removed)
+
+    def cast_by(self, person_id: int) -> dict[int, dict[int, datetime]]:
+        """Every vote of the person, per event: proposal id -> when it was cast."""
+        statement = (
+            select(Proposal.event_id, Vote.proposal_id, Vote.created_at)
+            .join(Proposal, col(Proposal.id) == col(Vote.proposal_id))
+            .where(Vote.person_id == person_id)
+        )
+        found: dict[int, dict[int, datetime]] = {}
+        for event_id, proposal_id, cast_at in self._session.exec(statement):
+            found.setdefault(event_id, {})[proposal_id] = cast_at
+        return found
 
     # Votes are never loaded as objects, so they are written past the ORM as well.
     def add(self, proposal_id: int, person_id: int, now: datetime) -> None:

@@ -110,3 +110,15 @@ class Guardians:
 
     def forget_event(self, event_id: int) -> None:
         self._session.exec(delete(GuardianConsent).where(col(GuardianConsent.event_id) == event_id))
+
+    def move_person(self, gone: int, kept: int) -> None:
+        """Two accounts became one person: one record per event, a confirmed one first."""
+        for record, _ in self.of_person(gone):
+            mine = self.of(record.event_id, kept)
+            if mine is None:
+                record.person_id = kept
+                continue
+            if mine.confirmed_at is None:
+                mine.confirmed_at = record.confirmed_at
+            self._session.delete(record)
+        self._session.flush()

@@ -79,6 +79,16 @@ class People:
         statement = select(Identity).where(Identity.person_id == person_id)
         return list(self._session.exec(statement))
 
+    def platforms(self, person_ids: list[int]) -> dict[int, list[str]]:
+        """The platforms each person has an account on, sorted."""
+        statement = select(Identity.person_id, Identity.platform).where(
+            col(Identity.person_id).in_(person_ids)
+        )
+        found: dict[int, set[str]] = {}
+        for person_id, platform in self._session.exec(statement):
+            found.setdefault(person_id, set()).add(platform)
+        return {person_id: sorted(names) for person_id, names in found.items()}
+
     def has_consent(self, person_id: int, policy_version: int) -> bool:
         parameters = {"person_id": person_id, "version": policy_version}
         return run_core(self._session, _CONSENT, parameters).first() is not None
@@ -98,6 +108,11 @@ class People:
         self._anonymise_poll_answers(person_id)
         for model in (Identity, Consent, Membership, DialogState):
             self._session.exec(delete(model).where(col(model.person_id) == person_id))
+        self._session.exec(delete(Person).where(col(Person.id) == person_id))
+
+    def remove(self, person_id: int) -> None:
+        """Remove a person whose rows have all moved elsewhere (two accounts became one)."""
+        self._session.flush()
         self._session.exec(delete(Person).where(col(Person.id) == person_id))
 
     def _anonymise_poll_answers(self, person_id: int) -> None:
@@ -189,6 +204,16 @@ class Events:
             .order_by(col(Membership.person_id))
         )
         return list(self._session.exec(statement))
+
+    def roster(self, event_id: int) -> list[tuple[Membership, Person]]:
+        """The event's members in the order they joined (the numbers of `/members`)."""
+        statement = (
+            select(Membership, Person)
+            .join(Person, col(Person.id) == col(Membership.person_id))
+            .where(Membership.event_id == event_id)
+            .order_by(col(Membership.joined_at), col(Membership.id))
+        )
+        return [(membership, person) for membership, person in self._session.exec(statement)]
 
     def member_count(self, event_id: int) -> int:
         statement = select(func.count()).where(Membership.event_id == event_id)

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 import storage.barcamp.camp_tables
+import storage.core.identity_tables
 import storage.core.privacy_tables
 import storage.core.shared_tables
 import storage.council.council_tables  # noqa: F401

@@ -62,6 +62,20 @@ async def both_platforms(
         await matrix.stop()
 
 
+async def camp_on_telegram(bot: RunningBot, organiser: Phone, other: Phone, name: str) -> str:
+    """Both agree on Telegram, the organiser sets up the camp `name`; its join code."""
+    for phone in (organiser, other):
+        await phone.says("/start")
+        await phone.presses(telegram_text("start.agree"))
+    await organiser.says("/newcamp")
+    for answer in (name, "2030-06-13", "Jugendhaus", "Aula:60", "10:00-10:45"):
+        await organiser.says(answer)
+    with UnitOfWork(bot.app.engine) as uow:
+        event = uow.events.get(1)
+        assert event is not None
+        return event.code
+
+
 def tally(bot: RunningBot, title: str) -> int:
     with raw_session(bot.app.engine) as session:
         proposal = session.exec(select(Proposal).where(Proposal.title == title)).one()
@@ -78,16 +92,7 @@ async def test_a_camp_on_telegram_and_matrix_counts_every_vote_once(
     async with both_platforms(telegram_api, synapse, tmp_path) as (bot, matrix_bot_id):
         olga, ben = Phone(telegram_api, bot, OLGA), Phone(telegram_api, bot, BEN)
         mia = Young(synapse_clients.new("mia"), matrix_bot_id)
-        for phone in (olga, ben):
-            await phone.says("/start")
-            await phone.presses(telegram_text("start.agree"))
-        await olga.says("/newcamp")
-        for answer in (CAMP, "2030-06-13", "Jugendhaus", "Aula:60", "10:00-10:45"):
-            await olga.says(answer)
-        with UnitOfWork(bot.app.engine) as uow:
-            event = uow.events.get(1)
-            assert event is not None
-            code = event.code
+        code = await camp_on_telegram(bot, olga, ben, CAMP)
         await ben.says(f"/join {code}")
         room = await consented(mia)
         await mia.say(room, f"!join {code}")

@@ -1,9 +1,11 @@
-"""A person's ballot: votes toggled or set within the budget, all or nothing; votes in a merge."""
+"""A person's ballot: votes toggled or set within the budget, all or nothing; votes in a
+merge of sessions, and of two accounts of one person."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
+from datetime import datetime
 
 from handlers.core.validation import Explained
 
@@ -82,3 +84,25 @@ def merge_votes(
         given_back=frozenset(source_voters & target_voters),
         target_anonymous=target_anonymous + source_anonymous,
     )
+
+
+@dataclass(frozen=True)
+class MergedBallot:
+    """Two accounts of one person become one ballot (`/link`)."""
+
+    # The person's votes afterwards: each session once, within the budget.
+    votes: frozenset[int]
+    # Votes that had to give for the budget, the latest cast first given back.
+    given_back: tuple[int, ...]
+
+
+def merge_ballots(
+    kept: Mapping[int, datetime], gone: Mapping[int, datetime], budget: int
+) -> MergedBallot:
+    """A session both voted for counts once (the earlier vote's time). When the votes
+    together exceed the budget, the ones cast first stay and the latest go back."""
+    cast = {**gone, **kept}
+    for choice in kept.keys() & gone.keys():
+        cast[choice] = min(kept[choice], gone[choice])
+    in_order = sorted(cast, key=lambda choice: (cast[choice], choice))
+    return MergedBallot(frozenset(in_order[:budget]), tuple(reversed(in_order[budget:])))
