@@ -134,6 +134,7 @@ async def test_three_webhook_processes_behind_nginx_survive_a_sigkill(
     telegram_api: BotAccount, postgres_url: str, tmp_path: Path
 ) -> None:
     tg = telegram_api
+    tg.parallel_webhook = True  # up to 40 deliveries at once, spread over the processes
     organiser = TgUser(69_999, "Orga")
     people = [TgUser(70_000 + n, f"Teen {n}") for n in range(MEMBERS)]
     code = seed_camp(postgres_url, tg, organiser)
