@@ -23,7 +23,7 @@ from tests.support.synapse import SynapseClients, SynapseServer
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 REPO = Path(__file__).resolve().parents[2]
-SYNCS = "Matrix: "  # "Matrix: @bot:... on device ...", said once logged in
+SYNCS = " on device "  # "Matrix: @bot:... on device ...", said once logged in
 STANDS_BY = "another process syncs as the bot; standing by"
 
 
