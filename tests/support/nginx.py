@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from storage.migrate import file_lock
+from tests.support.cpu import cpu_seconds
 
 CACHE = Path(__file__).resolve().parents[2] / ".cache"  # like the Synapse venv
 PACKAGES = ("nginx-light", "nginx")
@@ -118,7 +119,7 @@ class Proxy:
 
     def cpu_seconds(self) -> float:
         """User and system CPU of the master and its workers, from /proc."""
-        return sum(_cpu_seconds(pid) for pid in [self.process.pid, *_children(self.process.pid)])
+        return cpu_seconds(self.process.pid, with_children=True)
 
 
 @contextlib.contextmanager
@@ -156,21 +157,3 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes], folder: Path) -
             return
         time.sleep(0.05)
     raise RuntimeError("nginx did not start listening within 10 s")
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(child) for child in text.split()]
-
-
-def _cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (and its waited-for children), in seconds."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    ticks = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
