@@ -119,7 +119,9 @@ class OutboxSender:
         """Take the delivery leases nobody holds; True if one was taken just now."""
         if self.leases is None:
             return False
-        self.leases.check()
+        if not self.leases.check() and self.worker is not None:
+            # The store's connection broke and took the locks along: alive again.
+            self.leases.try_hold(worker_lease(self.worker))
         taken = False
         for platform in self.adapters:
             lease = delivery_lease(platform)

@@ -93,6 +93,7 @@ class TelegramAdapter:
         self._on_event: IncomingHandler | None = None
         self._lanes: Lanes[Work] | None = None
         self._queued: set[str] = set()  # updates in this process's lanes
+        self._picked_up: set[str] = set()  # abandoned ones tried here (each once)
         self._background: list[asyncio.Task[None]] = []
 
     # -- the Adapter port ------------------------------------------------------------------
@@ -204,14 +205,17 @@ class TelegramAdapter:
 
     async def _handle_abandoned_updates(self) -> None:
         """Updates that another process kept and then died before handling them: the
-        process that delivers the outbox handles them, once they are a while old."""
+        process that delivers the outbox handles them, once they are a while old. Each
+        once: one whose handling fails waits for a restart, as in a single process."""
         while True:
             await asyncio.sleep(ABANDONED_CHECK_SECONDS)
             if not self.leadership.delivers():
                 continue
             for stored in await asyncio.to_thread(self.store.unhandled, 1000, ABANDONED_AFTER):
-                if stored.external_id not in self._queued:
-                    log.info("handling %s, kept by a process that stopped", stored.external_id)
+                key = stored.external_id
+                if key not in self._queued and key not in self._picked_up:
+                    log.info("handling %s, kept by a process that stopped", key)
+                    self._picked_up.add(key)
                     self._queue(stored)
 
     async def _keep(self, batch: list[Received]) -> None:
