@@ -216,7 +216,9 @@ class TelegramAdapter:
                 if key not in self._queued and key not in self._picked_up:
                     log.info("handling %s, kept by a process that stopped", key)
                     self._picked_up.add(key)
-                    self._queue(stored)
+                    # Its button's spinner is not ours to stop: the process that kept it
+                    # may have answered it, and by now Telegram has stopped it anyway.
+                    self._queue(stored, answer_press=False)
 
     async def _keep(self, batch: list[Received]) -> None:
         """Store a batch (this is what makes confirming it safe), then queue it."""
@@ -228,14 +230,16 @@ class TelegramAdapter:
         while self._lanes.backlog > MAX_BACKLOG:
             await asyncio.sleep(0.05)
 
-    def _queue(self, stored: StoredUpdate, update: Update | None = None) -> None:
+    def _queue(
+        self, stored: StoredUpdate, update: Update | None = None, answer_press: bool = True
+    ) -> None:
         try:
             update = update or Update.de_json(stored.payload, self.bot)
             translated = translate(update, stored.external_id, self.username)
         except Exception:  # an update we cannot read must not block the ones after it
             log.exception("cannot read %s; marking it handled", stored.external_id)
             translated = Translated(None, "unreadable")
-        if translated.callback_query_id is not None:
+        if translated.callback_query_id is not None and answer_press:
             self.queries.add(stored.external_id, translated.callback_query_id)
         self._queued.add(stored.external_id)
         assert self._lanes is not None
