@@ -7,6 +7,7 @@ them from the `App`.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +23,7 @@ from handlers.core.registry import registry
 from handlers.core.router import Router
 from schedules.core.clock import Clock, SystemClock
 from storage.db import make_engine
+from storage.leases import Leases
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory, unit_of_work_factory
 
@@ -33,6 +35,10 @@ class App:
     uow_factory: UnitOfWorkFactory
     router: Router
     clock: Clock
+    # This process among the bot's processes on the store: its name in outbox claims,
+    # and its leases (`run_bot` takes its worker lease: while it holds it, it is alive).
+    worker: str
+    leases: Leases
 
     def learn_telegram_username(self, username: str) -> None:
         """The bot's username from getMe makes the join links; the setting, if any, wins."""
@@ -44,7 +50,9 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    uow_factory = unit_of_work_factory(engine)
+    worker = uuid.uuid4().hex[:16]
+    leases = Leases(engine)  # connects when the runtime takes the first lease
+    uow_factory = unit_of_work_factory(engine, worker)
     config = CoreConfig(
         default_language=settings.default_language,
         timezone=settings.timezone,
@@ -55,7 +63,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
     camp = CampConfig(plan_seconds=settings.plan_seconds, plan_workers=settings.plan_workers)
     clock = clock or SystemClock()
     router = Router(registry, uow_factory, clock, config, domain_configs=[camp])
-    return App(settings, engine, uow_factory, router, clock)
+    return App(settings, engine, uow_factory, router, clock, worker, leases)
 
 
 def upgrade_store(settings: Settings) -> None:

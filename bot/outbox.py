@@ -1,4 +1,12 @@
-"""Delivers the outbox: exactly the messages the store says, each at most once."""
+"""Delivers the outbox: exactly the messages the store says, each at most once.
+
+Several bot processes may share the store. Each delivers the answers it claimed itself
+when it handled an event (they leave at once); the messages queued for later (an
+announcement, a reminder) are delivered by the one process that holds the platform's
+delivery lease, so one pacer keeps all processes within the platform's limits. That
+process also takes over what a dead process was sending: messages claimed by a worker
+whose lease nobody holds any more are handled as after a crash (see `recover`).
+"""
 
 from __future__ import annotations
 
@@ -16,12 +24,17 @@ from handlers.core.outbox_replies import payload_to_reply
 from schedules.core.clock import Clock
 from storage.core.inbox_outbox import backoff
 from storage.core.shared_tables import DeliveryStatus, MessageRef
-from storage.uow import UnitOfWorkFactory
+from storage.leases import Leases, delivery_lease, worker_lease
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 IDLE_WAIT_SECONDS = 5.0
+# With other processes on the store, which queue messages without waking this one.
+SHARED_IDLE_WAIT_SECONDS = 1.0
+# How often the delivering process looks for messages a dead process was sending.
+TAKE_OVER_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -48,10 +61,18 @@ class OutboxSender:
         adapters: Mapping[str, Adapter],
         clock: Clock,
         max_in_flight: int = 8,
+        *,
+        worker: str | None = None,
+        leases: Leases | None = None,
     ) -> None:
+        """Without `leases` this sender is the only one: it delivers everything and
+        takes every message being sent at its start for interrupted."""
         self.uow_factory = uow_factory
         self.adapters = adapters
         self.clock = clock
+        self.worker = worker
+        self.leases = leases
+        self._taken_over_at = 0.0
         self._locks = {platform: asyncio.Lock() for platform in adapters}
         self._in_flight = asyncio.Semaphore(max_in_flight)
         self._paused_until: dict[str, float] = {}
@@ -60,10 +81,16 @@ class OutboxSender:
         self._record_sent = GroupCommit(self._mark_sent)
 
     def recover(self) -> None:
-        """After a crash: resend where that cannot duplicate, else skip (at most once)."""
+        """After a crash: resend where that cannot duplicate, else skip (at most once).
+
+        With leases, only the messages of processes that are gone (their worker lease
+        is free), and only on the platforms this process delivers.
+        """
         with self.uow_factory() as uow:
             for platform, adapter in self.adapters.items():
-                for message in uow.outbox.interrupted(platform):
+                if not self.delivers(platform):
+                    continue
+                for message in uow.outbox.interrupted(platform, self._gone(uow, platform)):
                     if adapter.idempotent_sends:
                         uow.outbox.requeue(message)
                     else:
@@ -72,6 +99,37 @@ class OutboxSender:
                             message, DeliveryStatus.SKIPPED, self.clock.now(), error="interrupted"
                         )
 
+    def _gone(self, uow: UnitOfWork, platform: str) -> set[str | None] | None:
+        """The claimants of messages being sent whose process is gone (None: all)."""
+        if self.leases is None:
+            return None
+        leases = self.leases
+        return {
+            claimant
+            for claimant in uow.outbox.claimants(platform)
+            if claimant != self.worker
+            and (claimant is None or not leases.held_elsewhere(worker_lease(claimant)))
+        }
+
+    def delivers(self, platform: str) -> bool:
+        """Does this process deliver the platform's queued messages?"""
+        return self.leases is None or self.leases.holds(delivery_lease(platform))
+
+    def _lead(self) -> bool:
+        """Take the delivery leases nobody holds; True if one was taken just now."""
+        if self.leases is None:
+            return False
+        if not self.leases.check() and self.worker is not None:
+            # The store's connection broke and took the locks along: alive again.
+            self.leases.try_hold(worker_lease(self.worker))
+        taken = False
+        for platform in self.adapters:
+            lease = delivery_lease(platform)
+            if not self.leases.holds(lease) and self.leases.try_hold(lease):
+                log.info("this process delivers the queued messages on %s now", platform)
+                taken = True
+        return taken
+
     def wake(self) -> None:
         self._wake.set()
 
@@ -79,10 +137,20 @@ class OutboxSender:
         """Deliver whenever woken, and whenever postponed messages come due."""
         while True:
             self._wake.clear()  # before flushing, so a wake during the flush is not lost
+            await self._take_over()
             await self.flush()
             idle = await self._idle_seconds()  # first: a cancel here leaves no coroutine behind
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=idle)
+
+    async def _take_over(self) -> None:
+        """Leases nobody holds, and the messages of processes that died while sending."""
+        if self.leases is None:
+            return
+        now = asyncio.get_running_loop().time()
+        if await asyncio.to_thread(self._lead) or now - self._taken_over_at >= TAKE_OVER_SECONDS:
+            self._taken_over_at = now
+            await asyncio.to_thread(self.recover)
 
     async def deliver_claimed(
         self, platform: str, chat_id: str, answers: Sequence[tuple[int, Reply]]
@@ -104,6 +172,8 @@ class OutboxSender:
         """
         sent = 0
         for platform in self.adapters:
+            if not self.delivers(platform):
+                continue  # another process delivers what is queued for this platform
             lock = self._locks[platform]
             if lock.locked() and not wait:
                 self.wake()
@@ -279,10 +349,11 @@ class OutboxSender:
             with self.uow_factory(read_only=True) as uow:
                 moments = [uow.outbox.next_due_at(p) for p in self.adapters]
             upcoming = [m for m in moments if m is not None]
+            idle = IDLE_WAIT_SECONDS if self.leases is None else SHARED_IDLE_WAIT_SECONDS
             if not upcoming:
-                return IDLE_WAIT_SECONDS
+                return idle
             seconds = (min(upcoming) - self.clock.now()).total_seconds()
-            return min(IDLE_WAIT_SECONDS, max(0.05, seconds))
+            return min(idle, max(0.05, seconds))
 
         return await asyncio.to_thread(next_due)
 

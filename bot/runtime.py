@@ -20,6 +20,7 @@ from bot.outbox import OutboxSender
 from bot.scheduler import SchedulerService
 from bot.settings import Settings
 from bot.warm_up import PlannerWarmUp
+from storage.leases import worker_lease
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,13 @@ def build_adapters(app: App) -> dict[str, Adapter]:
     adapters: dict[str, Adapter] = {}
     for platform, enabled, hooks in (
         # Telegram tells the bot's username once connected: it makes the join links.
-        ("telegram", settings.telegram_enabled, {"on_username": app.learn_telegram_username}),
-        ("matrix", settings.matrix_enabled, {}),
+        (
+            "telegram",
+            settings.telegram_enabled,
+            {"on_username": app.learn_telegram_username, "leases": app.leases},
+        ),
+        # Only the process that holds the Matrix lease syncs and sends (bot/matrix).
+        ("matrix", settings.matrix_enabled, {"leases": app.leases}),
     ):
         if enabled:
             # Each platform package offers `from_settings(settings, uow_factory, clock)`.
@@ -86,7 +92,11 @@ async def run_bot(
     False when an adapter stopped because it failed (the process should say so).
     """
     failed = False
-    sender = OutboxSender(app.uow_factory, adapters, app.clock)
+    # Alive while this is held: other processes leave the messages it claims to it.
+    await asyncio.to_thread(app.leases.try_hold, worker_lease(app.worker))
+    sender = OutboxSender(
+        app.uow_factory, adapters, app.clock, worker=app.worker, leases=app.leases
+    )
     sender.recover()
     dispatcher = Dispatcher(app.router, sender)
     sending = asyncio.create_task(sender.run(), name="outbox")
@@ -111,4 +121,5 @@ async def run_bot(
         for task in [*adapter_tasks, sending]:
             task.cancel()
         await asyncio.gather(*adapter_tasks, sending, return_exceptions=True)
+        app.leases.close()
     return not failed

@@ -65,7 +65,7 @@ class UnitOfWork:
 
     @cached_property
     def outbox(self) -> Outbox:
-        return Outbox(self._session)
+        return Outbox(self._session, self._worker)
 
     @cached_property
     def channels(self) -> Channels:
@@ -115,9 +115,10 @@ class UnitOfWork:
     def identity_links(self) -> IdentityLinks:
         return IdentityLinks(self._session)
 
-    def __init__(self, engine: Engine, read_only: bool = False) -> None:
+    def __init__(self, engine: Engine, read_only: bool = False, worker: str | None = None) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._worker = worker  # the bot process this unit works for (outbox claims)
         self._lock = None if read_only else write_lock(engine)
 
     def __enter__(self) -> Self:
@@ -167,8 +168,10 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self, read_only: bool = False) -> UnitOfWork: ...
 
 
-def unit_of_work_factory(engine: Engine) -> UnitOfWorkFactory:
+def unit_of_work_factory(engine: Engine, worker: str | None = None) -> UnitOfWorkFactory:
+    """Units of work on `engine`; `worker` names the bot process in its outbox claims."""
+
     def make(read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(engine, read_only)
+        return UnitOfWork(engine, read_only, worker)
 
     return make

@@ -15,6 +15,7 @@ from bot.matrix.adapter import MatrixAdapter
 from bot.matrix.session import MatrixConfig
 from bot.settings import Settings
 from schedules.core.clock import Clock
+from storage.leases import Leases
 from storage.uow import UnitOfWorkFactory
 
 __all__ = ["MatrixAdapter", "MatrixConfig", "config_from", "from_settings"]
@@ -39,10 +40,11 @@ def config_from(settings: Settings) -> MatrixConfig:
 
 
 def from_settings(
-    settings: Settings, uow_factory: UnitOfWorkFactory, clock: Clock
+    settings: Settings, uow_factory: UnitOfWorkFactory, clock: Clock, leases: Leases | None = None
 ) -> MatrixAdapter:
-    """The adapter on the store and clock that bootstrap built (and migrated)."""
-    return MatrixAdapter(config_from(settings), uow_factory, clock)
+    """The adapter on the store and clock that bootstrap built (and migrated); with
+    `leases`, it syncs only while this process holds the Matrix lease."""
+    return MatrixAdapter(config_from(settings), uow_factory, clock, leases=leases)
 
 
 def _secret(value: object) -> str | None:

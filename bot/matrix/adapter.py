@@ -24,11 +24,17 @@ from handlers.core.i18n import Catalogues, catalogues
 from handlers.core.messages import Attachment, Reply
 from handlers.core.registry import registry
 from schedules.core.clock import Clock
+from storage.leases import Leases, delivery_lease
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 NOT_READY_RETRY_S = 2.0
+LEASE_CHECK_S = 1.0
+
+
+class LeaseLost(Exception):
+    """Another process may sync as the bot's device now: this one must stop."""
 
 
 class MatrixAdapter:
@@ -36,6 +42,13 @@ class MatrixAdapter:
 
     `stop()` ends the sync (no more incoming events); the connection stays open for the
     runtime's last deliveries until the `start()` task is cancelled.
+
+    With several processes on one store, only the one that holds the Matrix delivery
+    lease logs in, syncs and sends: two processes syncing as one device would race for
+    its keys. The others stand by, without a connection, and one takes over within
+    seconds when that process dies; the device id and its crypto store are in
+    `store_dir`, which every process must share (one folder on a shared volume), so
+    encrypted rooms go on with the same keys.
     """
 
     platform = PLATFORM
@@ -48,8 +61,10 @@ class MatrixAdapter:
         clock: Clock,
         texts: Catalogues | None = None,
         commands: Collection[str] | None = None,
+        leases: Leases | None = None,
     ) -> None:
         self.config = config
+        self.leases = leases
         self.texts = texts or catalogues()
         self.store = MatrixStore(uow_factory, clock)
         self.client = new_client(config)
@@ -85,9 +100,15 @@ class MatrixAdapter:
 
     async def start(self, on_event: IncomingHandler) -> None:
         try:
+            await self._wait_for_lease()
             await self._connect()
             self._syncing = asyncio.create_task(self.sync.run(on_event), name="matrix-sync")
-            await asyncio.wait([self._syncing])
+            watching = asyncio.create_task(self._watch_lease(), name="matrix-lease")
+            await asyncio.wait([self._syncing, watching], return_when=asyncio.FIRST_COMPLETED)
+            if watching.done():
+                self._syncing.cancel()
+                watching.result()  # raises LeaseLost
+            watching.cancel()
             if not self._syncing.cancelled():
                 self._syncing.result()  # raises what ended the sync, e.g. LoginRefused
             await asyncio.Future()  # stopped: keep the connection for the last deliveries
@@ -167,6 +188,23 @@ class MatrixAdapter:
             log.warning("greeting in %s failed: %r", room_id, error)
             return
         await self.invites.greeted(room_id)
+
+    # -- the lease ----------------------------------------------------------------------
+
+    def _holds_lease(self) -> bool:
+        return self.leases is None or self.leases.holds(delivery_lease(PLATFORM))
+
+    async def _wait_for_lease(self) -> None:
+        """Until this process may sync (the outbox sender takes the lease when free)."""
+        if not self._holds_lease():
+            log.info("Matrix: another process syncs as the bot; standing by")
+        while not self._holds_lease():
+            await asyncio.sleep(LEASE_CHECK_S / 2)
+
+    async def _watch_lease(self) -> None:
+        while self._holds_lease():
+            await asyncio.sleep(LEASE_CHECK_S)
+        raise LeaseLost("the Matrix lease was lost (the store's connection broke)")
 
     # -- the session ------------------------------------------------------------------
 

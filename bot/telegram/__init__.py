@@ -21,6 +21,7 @@ from bot.telegram.adapter import TelegramAdapter, UsernameHandler
 from bot.telegram.options import TelegramOptions
 from bot.telegram.store import TelegramStore
 from schedules.core.clock import Clock
+from storage.leases import Leases
 from storage.uow import UnitOfWorkFactory
 
 __all__ = ["TelegramAdapter", "from_settings"]
@@ -34,8 +35,10 @@ def from_settings(
     uow_factory: UnitOfWorkFactory,
     clock: Clock,
     on_username: UsernameHandler | None = None,
+    leases: Leases | None = None,
 ) -> TelegramAdapter:
-    """The adapter on the store and clock that bootstrap built (and migrated)."""
+    """The adapter on the store and clock that bootstrap built (and migrated); with
+    `leases`, it polls only while this process holds the polling lease."""
     store = TelegramStore(uow_factory, clock)
     options = TelegramOptions.from_settings(settings)
-    return TelegramAdapter(options, store, on_username=on_username)
+    return TelegramAdapter(options, store, on_username=on_username, leases=leases)

@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import timedelta
 from functools import partial
 
 from telegram import Update
@@ -21,6 +22,7 @@ from telegram.constants import ChatMemberStatus
 
 from bot.adapter import IncomingHandler
 from bot.telegram.lanes import Lanes
+from bot.telegram.leadership import Leadership
 from bot.telegram.menus import Menus
 from bot.telegram.options import TelegramOptions
 from bot.telegram.pacing import SendLimits, SendPacer
@@ -34,6 +36,7 @@ from bot.telegram.webhook import WebhookServer
 from handlers.core.i18n import Catalogues, catalogues
 from handlers.core.messages import ButtonPress, IncomingText, Reply, asks_group_admin
 from handlers.core.registry import Registry, registry
+from storage.leases import Leases
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,9 @@ MAX_BACKLOG = 1000
 STOP_DRAIN_SECONDS = 5.0
 TEAM_MENU_REFRESH_SECONDS = 300.0
 CONNECT_PAUSE_MAX_SECONDS = 60.0
+# Kept updates not handled after this long belong to a process that stopped.
+ABANDONED_AFTER = timedelta(seconds=10)
+ABANDONED_CHECK_SECONDS = 3.0
 
 Work = tuple[str, Translated]
 # Told the bot's username once getMe answered, before the first update is handled.
@@ -64,8 +70,10 @@ class TelegramAdapter:
         commands: Registry | None = None,
         concurrency: int | None = None,
         on_username: UsernameHandler | None = None,
+        leases: Leases | None = None,
     ) -> None:
         self.options = options
+        self.leadership = Leadership(leases)
         self.on_username = on_username
         self.store = store
         self.bot = PollingBot(
@@ -84,6 +92,8 @@ class TelegramAdapter:
         self.concurrency = concurrency or options.concurrency
         self._on_event: IncomingHandler | None = None
         self._lanes: Lanes[Work] | None = None
+        self._queued: set[str] = set()  # updates in this process's lanes
+        self._picked_up: set[str] = set()  # abandoned ones tried here (each once)
         self._background: list[asyncio.Task[None]] = []
 
     # -- the Adapter port ------------------------------------------------------------------
@@ -97,7 +107,11 @@ class TelegramAdapter:
             await self._publish_menus()
             await self._handle_kept_updates()
             receiving = asyncio.create_task(self._receive(), name="telegram updates")
-            self._background += [receiving, asyncio.create_task(self._refresh_team_menus())]
+            self._background += [
+                receiving,
+                asyncio.create_task(self._refresh_team_menus()),
+                asyncio.create_task(self._handle_abandoned_updates()),
+            ]
             await asyncio.wait([receiving])
             if not receiving.cancelled() and receiving.exception() is not None:
                 raise receiving.exception()  # type: ignore[misc]
@@ -162,8 +176,9 @@ class TelegramAdapter:
     async def _receive(self) -> None:
         webhook = self.options.webhook
         if webhook is None:
-            await Poller(self.bot, self._keep).run()
-            return
+            while True:  # standing by until this process may poll; polling while it may
+                await self.leadership.wait_to_poll()
+                await Poller(self.bot, self._keep, leading=self.leadership.polls).run()
         self.webhook = WebhookServer(webhook, self._keep)
         await self.webhook.start()
         await _until_reachable(
@@ -188,6 +203,23 @@ class TelegramAdapter:
         for stored in await asyncio.to_thread(self.store.unhandled):
             self._queue(stored)
 
+    async def _handle_abandoned_updates(self) -> None:
+        """Updates that another process kept and then died before handling them: the
+        process that delivers the outbox handles them, once they are a while old. Each
+        once: one whose handling fails waits for a restart, as in a single process."""
+        while True:
+            await asyncio.sleep(ABANDONED_CHECK_SECONDS)
+            if not self.leadership.delivers():
+                continue
+            for stored in await asyncio.to_thread(self.store.unhandled, 1000, ABANDONED_AFTER):
+                key = stored.external_id
+                if key not in self._queued and key not in self._picked_up:
+                    log.info("handling %s, kept by a process that stopped", key)
+                    self._picked_up.add(key)
+                    # Its button's spinner is not ours to stop: the process that kept it
+                    # may have answered it, and by now Telegram has stopped it anyway.
+                    self._queue(stored, answer_press=False)
+
     async def _keep(self, batch: list[Received]) -> None:
         """Store a batch (this is what makes confirming it safe), then queue it."""
         payloads = [payload for payload, _ in batch]
@@ -198,20 +230,29 @@ class TelegramAdapter:
         while self._lanes.backlog > MAX_BACKLOG:
             await asyncio.sleep(0.05)
 
-    def _queue(self, stored: StoredUpdate, update: Update | None = None) -> None:
+    def _queue(
+        self, stored: StoredUpdate, update: Update | None = None, answer_press: bool = True
+    ) -> None:
         try:
             update = update or Update.de_json(stored.payload, self.bot)
             translated = translate(update, stored.external_id, self.username)
         except Exception:  # an update we cannot read must not block the ones after it
             log.exception("cannot read %s; marking it handled", stored.external_id)
             translated = Translated(None, "unreadable")
-        if translated.callback_query_id is not None:
+        if translated.callback_query_id is not None and answer_press:
             self.queries.add(stored.external_id, translated.callback_query_id)
+        self._queued.add(stored.external_id)
         assert self._lanes is not None
         self._lanes.put(translated.lane, (stored.external_id, translated))
 
     async def _handle(self, work: Work) -> None:
         key, translated = work
+        try:
+            await self._handle_event(key, translated)
+        finally:
+            self._queued.discard(key)
+
+    async def _handle_event(self, key: str, translated: Translated) -> None:
         event = translated.event
         if isinstance(event, ButtonPress) and is_stored_key(event.data):
             data = await asyncio.to_thread(self.store.recall, state_key(event.data))

@@ -45,15 +45,21 @@ class PollingBot(Bot):
 
 class Poller:
     def __init__(
-        self, bot: PollingBot, on_batch: BatchHandler, long_poll_seconds: int = LONG_POLL_SECONDS
+        self,
+        bot: PollingBot,
+        on_batch: BatchHandler,
+        long_poll_seconds: int = LONG_POLL_SECONDS,
+        leading: Callable[[], bool] = lambda: True,
     ) -> None:
         self.bot = bot
         self.on_batch = on_batch
         self.long_poll_seconds = long_poll_seconds
+        self.leading = leading  # False once this process lost the polling lease
 
     async def run(self) -> None:
+        """Until this process is no longer the one that polls (see `leading`)."""
         offset, pause, webhook_deleted = 0, 1.0, False
-        while True:
+        while self.leading():
             try:
                 if not webhook_deleted:  # getUpdates is refused while a webhook is set
                     webhook_deleted = await self.bot.delete_webhook()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from schedules.core.clock import Clock
@@ -46,12 +47,16 @@ class TelegramStore:
             new = uow.inbox.record_new(PLATFORM, batch, self.clock.now())
         return [StoredUpdate(key, update) for key, update in batch if key in new]
 
-    def unhandled(self, limit: int = 100_000) -> list[StoredUpdate]:
-        """Updates kept but not handled, e.g. because the process was killed; oldest first."""
+    def unhandled(
+        self, limit: int = 100_000, older_than: timedelta | None = None
+    ) -> list[StoredUpdate]:
+        """Updates kept but not handled, e.g. because the process was killed; oldest first
+        (`older_than`: only those kept at least that long ago)."""
+        before = None if older_than is None else self.clock.now() - older_than
         with self.uow_factory(read_only=True) as uow:
             return [
                 StoredUpdate(event.external_id, event.payload)
-                for event in uow.inbox.unhandled(PLATFORM, limit)
+                for event in uow.inbox.unhandled(PLATFORM, limit, before)
                 if event.payload is not None
             ]
 

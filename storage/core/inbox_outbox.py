@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, delete, func, insert, null, or_, update
+from sqlalchemy import CursorResult, bindparam, delete, false, func, insert, null, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -53,7 +53,9 @@ _RELEASE = (
         col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
         col(OutboxMessage.status) == DeliveryStatus.SENDING,
     )
-    .values(status=DeliveryStatus.PENDING, attempts=col(OutboxMessage.attempts) - 1)
+    .values(
+        status=DeliveryStatus.PENDING, attempts=col(OutboxMessage.attempts) - 1, claimed_by=None
+    )
 )
 # A finished message keeps its ids, status and times: what it said, to whom and with
 # which attachment is forgotten (a ballot's answer says who voted for what).
@@ -63,6 +65,7 @@ _SCRUBBED: dict[str, Any] = {
     "chat_id": None,
     "recipient_user_id": None,
     "person_id": None,
+    "claimed_by": None,
 }
 FINISHED = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED)
 _MARK_SENT = (
@@ -80,13 +83,28 @@ _IDENTITY = select(Identity).where(
     Identity.platform == bindparam("platform"), Identity.platform_user_id == bindparam("user_id")
 )
 _ADD_OUTBOX = insert(OutboxMessage).returning(col(OutboxMessage.id))
+_CLAIMABLE = (
+    col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
+    col(OutboxMessage.status) == DeliveryStatus.PENDING,
+)
+_CLAIMED = {
+    "status": DeliveryStatus.SENDING,
+    "attempts": col(OutboxMessage.attempts) + 1,
+    "claimed_by": bindparam("worker"),
+}
 _CLAIM_OUTBOX = (
+    update(OutboxMessage).where(*_CLAIMABLE).values(**_CLAIMED).returning(col(OutboxMessage.id))
+)
+# On PostgreSQL rows another process has locked (it is claiming them) are passed over
+# instead of waited for: it claims them, and this claim would find them taken anyway.
+_CLAIM_OUTBOX_SKIP_LOCKED = (
     update(OutboxMessage)
     .where(
-        col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
-        col(OutboxMessage.status) == DeliveryStatus.PENDING,
+        col(OutboxMessage.id).in_(
+            select(OutboxMessage.id).where(*_CLAIMABLE).with_for_update(skip_locked=True)
+        )
     )
-    .values(status=DeliveryStatus.SENDING, attempts=col(OutboxMessage.attempts) + 1)
+    .values(**_CLAIMED)
     .returning(col(OutboxMessage.id))
 )
 
@@ -179,13 +197,17 @@ class Inbox:
         self._session.flush()
         return True
 
-    def unhandled(self, platform: str, limit: int = 100) -> list[InboxEvent]:
+    def unhandled(
+        self, platform: str, limit: int = 100, received_before: datetime | None = None
+    ) -> list[InboxEvent]:
         statement = (
             select(InboxEvent)
             .where(InboxEvent.platform == platform, col(InboxEvent.handled_at).is_(None))
             .order_by(col(InboxEvent.id))
             .limit(limit)
         )
+        if received_before is not None:
+            statement = statement.where(col(InboxEvent.received_at) < received_before)
         return list(self._session.exec(statement))
 
     def drop(self, platform: str, external_id: str) -> None:
@@ -272,8 +294,9 @@ _NEW_MESSAGE_FIELDS = tuple(field.name for field in fields(NewMessage))
 
 
 class Outbox:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, worker: str | None = None) -> None:
         self._session = session
+        self._worker = worker  # the bot process claiming messages (see `claim`)
         self.added = 0  # messages queued in this unit of work
 
     def add(self, message: NewMessage) -> int:
@@ -281,6 +304,7 @@ class Outbox:
         event, and building a model object and flushing it cost more than the insert);
         its id."""
         values = {name: getattr(message, name) for name in _NEW_MESSAGE_FIELDS}
+        values["claimed_by"] = self._worker if message.status is DeliveryStatus.SENDING else None
         message_id: int = run_core(self._session, _ADD_OUTBOX, values).scalar_one()
         self.added += 1
         return message_id
@@ -288,11 +312,15 @@ class Outbox:
     def claim(self, message_ids: list[int]) -> set[int]:
         """Mark pending messages as being sent; the ids this caller may send.
 
-        One statement, so two senders (or processes) never both claim a message.
+        One statement, so two senders (or processes) never both claim a message; each
+        claimed message names this unit's worker, the process that sends it.
         """
         if not message_ids:
             return set()
-        return set(self._session.execute(_CLAIM_OUTBOX, {"ids": message_ids}).scalars())
+        postgresql = dialect_of(self._session) == "postgresql"
+        statement = _CLAIM_OUTBOX_SKIP_LOCKED if postgresql else _CLAIM_OUTBOX
+        parameters = {"ids": message_ids, "worker": self._worker}
+        return set(self._session.execute(statement, parameters).scalars())
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self._session.get(OutboxMessage, message_id)
@@ -330,11 +358,29 @@ class Outbox:
         )
         return self._session.exec(statement).first()
 
-    def interrupted(self, platform: str) -> list[OutboxMessage]:
-        """Messages that were being sent when the process stopped."""
+    def claimants(self, platform: str) -> set[str | None]:
+        """The workers that are sending messages now (None: a claim from before 0011)."""
+        statement = (
+            select(OutboxMessage.claimed_by)
+            .where(
+                OutboxMessage.platform == platform, OutboxMessage.status == DeliveryStatus.SENDING
+            )
+            .distinct()
+        )
+        return set(self._session.exec(statement))
+
+    def interrupted(
+        self, platform: str, claimants: Collection[str | None] | None = None
+    ) -> list[OutboxMessage]:
+        """Messages that were being sent when their process stopped: those claimed by
+        `claimants` (processes known to be gone), or all being sent if None."""
         statement = select(OutboxMessage).where(
             OutboxMessage.platform == platform, OutboxMessage.status == DeliveryStatus.SENDING
         )
+        if claimants is not None:
+            named = [claimant for claimant in claimants if claimant is not None]
+            unnamed = col(OutboxMessage.claimed_by).is_(None) if None in claimants else false()
+            statement = statement.where(or_(col(OutboxMessage.claimed_by).in_(named), unnamed))
         return list(self._session.exec(statement))
 
     def count(self, status: DeliveryStatus, batch: str | None = None) -> int:
@@ -345,7 +391,7 @@ class Outbox:
 
     def requeue(self, message: OutboxMessage) -> None:
         """A message that was being sent when the process stopped: to be sent again."""
-        message.status = DeliveryStatus.PENDING
+        message.status, message.claimed_by = DeliveryStatus.PENDING, None
 
     def release(self, message_ids: list[int]) -> None:
         """Claimed messages that were not attempted after all: pending again."""
@@ -360,6 +406,7 @@ class Outbox:
 
     def postpone(self, message: OutboxMessage, until: datetime, error: str) -> None:
         message.status, message.not_before, message.error = DeliveryStatus.PENDING, until, error
+        message.claimed_by = None
         self._session.add(message)
 
     def finish(

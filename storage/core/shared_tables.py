@@ -183,6 +183,8 @@ class OutboxMessage(SQLModel, table=True):
     attachment: bytes | None = None
     status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, index=True)
     attempts: int = 0
+    # The bot process sending it (while SENDING), to tell a live one from a dead one.
+    claimed_by: str | None = Field(default=None, max_length=32)
     not_before: datetime | None = None
     batch: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime

@@ -11,6 +11,8 @@ where ``tg`` is a `BotAccount` (``server.account`` or the ``telegram_api`` fixtu
   ``tg.inject_poll_state(...)``, ``tg.inject_block(...)``; each returns the update_id.
 - faults: ``tg.fail_next("sendMessage", 2, retry_after=3)``, ``tg.fail_during(...)``,
   ``tg.fail_with(...)``, ``tg.block(chat_id)``, ``tg.flood_limits = FloodLimits()``.
+- webhook: one delivery at a time, or ``tg.parallel_webhook = True`` for up to the
+  webhook's ``max_connections`` at once, as Telegram does.
 - read: ``tg.calls(...)``, ``await tg.wait_for(lambda calls: ...)``,
   ``await tg.sent_messages(chat_id)``, ``tg.delivered_texts(chat_id)``,
   ``tg.max_sends_in_window(1.0)``, ``tg.webhook_deliveries()``.
@@ -324,9 +326,10 @@ class _Signal:
             loop.call_soon_threadsafe(self._event.set)
 
     async def wait(self, timeout: float) -> None:
-        self._event.clear()
+        """Until notified (at once if notified since the last wait) or `timeout`."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._event.wait(), timeout)
+        self._event.clear()
 
 
 def decode_param(name: str, value: str) -> Any:
@@ -367,6 +370,9 @@ class BotAccount:
         self.username = username
         self.retry_policy = retry
         self.flood_limits: FloodLimits | None = None
+        # Like Telegram, up to the webhook's max_connections deliveries at once (each
+        # update is still delivered until it is answered 2xx); False: one at a time.
+        self.parallel_webhook = False
         bot_id = int(token.split(":")[0])
         self.user = TgUser(bot_id, "BarCamp Test Bot", username, language_code=None, is_bot=True)
         self._ptb = Bot(token)
@@ -718,6 +724,9 @@ class BotAccount:
             self._webhook_task = asyncio.get_running_loop().create_task(self._run_webhook(config))
 
     async def _run_webhook(self, config: WebhookConfig) -> None:
+        if self.parallel_webhook:
+            await self._run_webhook_in_parallel(config)
+            return
         while self._webhook is config and not self._closing:
             with self._lock:
                 update = dict(self._queue[0]) if self._queue else None
@@ -727,6 +736,39 @@ class BotAccount:
             await self._deliver(config, update)
             with self._lock:
                 self._confirm(update["update_id"] + 1)
+
+    async def _run_webhook_in_parallel(self, config: WebhookConfig) -> None:
+        in_flight: set[int] = set()
+        slots = asyncio.Semaphore(config.max_connections)
+        tasks: set[asyncio.Task[None]] = set()
+
+        async def deliver(update: JSON) -> None:
+            try:
+                await self._deliver(config, update)
+            finally:
+                with self._lock:
+                    uid = update["update_id"]
+                    self._queue = [queued for queued in self._queue if queued["update_id"] != uid]
+                in_flight.discard(update["update_id"])
+                slots.release()
+
+        try:
+            while self._webhook is config and not self._closing:
+                await slots.acquire()
+                with self._lock:
+                    waiting = (dict(u) for u in self._queue if u["update_id"] not in in_flight)
+                    update = next(waiting, None)
+                if update is None:
+                    slots.release()
+                    await self._signal.wait(1.0)
+                    continue
+                in_flight.add(update["update_id"])
+                task = asyncio.get_running_loop().create_task(deliver(update))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+        finally:
+            for task in list(tasks):
+                task.cancel()
 
     async def _deliver(self, config: WebhookConfig, update: JSON) -> None:
         """POST like Telegram: retry on errors, give up after `retry_policy.attempts`."""
@@ -1391,8 +1433,10 @@ class TelegramApiServer:
         username: str = DEFAULT_USERNAME,
         *,
         retry_policy: RetryPolicy | None = None,
+        routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self.retry_policy = retry_policy or RetryPolicy()
+        self.routes = list(routes)  # more routes, before the Bot API's (benchmarks)
         self._accounts: dict[str, BotAccount] = {}
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
@@ -1418,6 +1462,7 @@ class TelegramApiServer:
         self._loop = asyncio.get_running_loop()
         self._http = aiohttp.ClientSession()
         app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.add_routes(self.routes)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()

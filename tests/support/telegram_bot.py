@@ -142,10 +142,11 @@ async def _ready(tg: BotAccount, task: asyncio.Task[None], polls: int, webhook: 
 
 
 async def start_bot_process(
-    tg: BotAccount, database_url: str, log: Path
+    tg: BotAccount, database_url: str, log: Path, **settings: str
 ) -> asyncio.subprocess.Process:
     """`barcamp-bot run` as its own process, configured like an operator would; output
-    goes to `log`, the working folder is the log's."""
+    goes to `log`, the working folder is the log's. `settings`: more of them, e.g.
+    `telegram_webhook_port="8001"` for BARCAMP_TELEGRAM_WEBHOOK_PORT."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("BARCAMP_")}
     environment |= {
         "BARCAMP_DATABASE_URL": database_url,
@@ -154,6 +155,7 @@ async def start_bot_process(
         "BARCAMP_TELEGRAM_BOT_USERNAME": tg.username,
         "BARCAMP_DATA_DIR": str(log.parent / "data"),
     }
+    environment |= {f"BARCAMP_{name.upper()}": value for name, value in settings.items()}
     with log.open("ab") as output:
         return await asyncio.create_subprocess_exec(
             *(sys.executable, "-m", "bot", "run"),

@@ -148,22 +148,23 @@ async def test_a_failing_item_queues_nothing_and_runs_again_later(
     ]
 
 
-async def test_two_processes_run_each_item_once(
+async def test_three_processes_run_each_item_once(
     make_app: MakeApp, store_url: str, clock: ManualClock
 ) -> None:
-    first, second = make_app(store_url), make_app(store_url)
-    orga, _ = await camp_on(first)
+    processes = [make_app(store_url) for _ in range(3)]
+    orga, _ = await camp_on(processes[0])
     for minute in range(0, 6):
         await orga.says(f"/announce at 2027-03-01 12:0{minute} Nummer {minute}")
     clock.set(NOON + timedelta(minutes=6))
-    barrier = threading.Barrier(4, timeout=30)
+    barrier = threading.Barrier(6, timeout=30)
 
     def run(app: App) -> int:
         barrier.wait()
         return run_due(app.uow_factory, app.clock, app.router.catalogues, app.router.config)
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        ran = sum(pool.map(run, (first, second, first, second)))
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        ran = sum(pool.map(run, processes * 2))
+    first = processes[0]
     assert ran == 6
     queued = batched(first)
     # Two members (organiser and Ana), six announcements, each queued exactly once.
