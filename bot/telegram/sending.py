@@ -1,4 +1,8 @@
-"""From a neutral reply to Bot API calls: messages, edits, photos, documents, native polls.
+"""From a neutral reply to Bot API calls: messages, edits, photos, documents.
+
+Quick polls are ordinary messages with a button per option (Telegram's own polls cannot
+be limited to the event's members, and their answers would be secret from the bot); a
+poll's closing edits its message to the result.
 
 Every message send waits for its turn at the pacer; edits and callback answers are not
 messages and are not paced. Telegram's answers become the outbox's vocabulary: a 429 is
@@ -99,10 +103,11 @@ class TelegramSender:
 
     async def _send(self, chat_id: str, reply: Reply) -> str | None:
         await self._keep_long_button_data(reply)
-        if reply.poll is not None and not reply.poll.closed:
-            return await self._send_poll(chat_id, reply)
-        if reply.poll is not None:
-            await self._stop_poll(chat_id, reply.poll.poll_ref)
+        if reply.poll is not None and reply.poll.closed:
+            await self._close_poll_message(chat_id, reply, reply.poll.poll_ref)
+        if reply.refresh is not None and not reply.refresh.message_id:
+            await self.answer_press(reply.refresh.press_id, reply.refresh.notice)
+            return None  # for the presser's eyes only: nothing in the chat
         if reply.refresh is not None:
             return await self._edit(chat_id, reply, reply.refresh)
         attachment = reply.image or reply.document
@@ -173,30 +178,16 @@ class TelegramSender:
             return str(sent.message_id)
         return await self._send_text(chat_id, reply)
 
-    # -- native polls --------------------------------------------------------------------
+    # -- polls -------------------------------------------------------------------------
 
-    async def _send_poll(self, chat_id: str, reply: Reply) -> str:
-        """Returns the poll's id: Telegram reports answers and counts by it."""
-        assert reply.poll is not None
-        spec = reply.poll
-        sending = partial(
-            self.bot.send_poll,
-            chat_id,
-            spec.question,
-            list(spec.options),
-            is_anonymous=spec.anonymous,
-        )
-        sent = await self._paced(chat_id, sending)
-        assert sent.poll is not None
-        await asyncio.to_thread(self.store.remember, f"poll:{sent.poll.id}", str(sent.message_id))
-        return sent.poll.id
-
-    async def _stop_poll(self, chat_id: str, poll_id: str) -> None:
-        message_id = await asyncio.to_thread(self.store.recall, f"poll:{poll_id}")
-        if message_id is None:
+    async def _close_poll_message(self, chat_id: str, reply: Reply, message_id: str) -> None:
+        """The poll's message shows the result, without its buttons."""
+        if not message_id.isdigit():
             return
-        with contextlib.suppress(tg_error.BadRequest):  # closed already, or deleted
-            await self.bot.stop_poll(chat_id, int(message_id))
+        text = html_pieces(reply.text)[-1]
+        editing = self.bot.edit_message_text(text, chat_id, int(message_id), parse_mode=PARSE_MODE)
+        with contextlib.suppress(tg_error.BadRequest):  # deleted, or shows this already
+            await editing
 
     # -- pacing --------------------------------------------------------------------------
 
