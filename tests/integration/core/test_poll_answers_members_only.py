@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
@@ -50,15 +50,15 @@ class Camps(FakePlatform):
         await self.dispatcher.on_event(ButtonPress(person.sender, group, data, message_id))
         return self.adapter.sent[group.chat_id][-1].text
 
-    def poll_message(self, group: Chat) -> str:
-        """The platform's id of the (last) poll message posted to `group`."""
+    def poll_message(self, group: Chat, index: int = -1) -> str:
+        """The platform's id of a poll message posted to `group` (the last, or `index`)."""
         with raw_session(self.app.engine) as session:
             refs = session.exec(
-                select(MessageRef.message_id).where(
-                    MessageRef.kind == "poll", MessageRef.chat_id == group.chat_id
-                )
+                select(MessageRef.message_id)
+                .where(MessageRef.kind == "poll", MessageRef.chat_id == group.chat_id)
+                .order_by(col(MessageRef.id))
             ).all()
-        return refs[-1]
+        return refs[index]
 
     def answers(self) -> list[int]:
         with raw_session(self.app.engine) as session:
@@ -143,6 +143,26 @@ async def test_poll_buttons_and_commands_count_only_from_members(camps: Camps) -
     assert t("poll.result_line", option="Nein", count=0) in summary
     kino = await otto.text("/closepoll 1")
     assert t("poll.result_line", option="Ja", count=0) in kino
+
+
+async def test_a_press_answers_the_poll_of_the_pressed_message(camps: Camps) -> None:
+    """Two camps' poll 1 in one group: each button answers its own message's poll."""
+    olga, otto = camps.person("Olga"), camps.person("Otto")
+    code = await create_camp(olga, "de")
+    await create_camp(otto, "de")
+    ana = camps.person("Ana")
+    await ana.joins(code)
+    await camps.in_group(olga, GROUP_A, "/poll Pizza? | Ja | Nein")
+    await camps.in_group(otto, GROUP_A, "/poll Kino? | Ja | Nein")
+    olgas, ottos = camps.poll_message(GROUP_A, 0), camps.poll_message(GROUP_A, 1)
+
+    refused = await camps.press_in_group(ana, GROUP_A, "pollanswer 1 1", ottos)
+    assert refused == t("poll.members_only")
+    assert camps.answers() == []
+    answered = await camps.press_in_group(ana, GROUP_A, "pollanswer 1 1", olgas)
+    assert answered.startswith("Pizza?")
+    assert t("poll.result_line", option="Nein", count=1) in answered
+    assert camps.answers() == [camps.person_id(ana)]
 
 
 async def test_native_poll_answers_count_only_from_members(camps: Camps) -> None:
