@@ -120,7 +120,7 @@ class TelegramAdapter:
             await self._lanes.cancel()
 
     async def send(self, chat_id: str, reply: Reply, delivery_id: int) -> str | None:
-        return await self.sender.send(chat_id, reply)
+        return await self.sender.send(chat_id, reply, delivery_id)
 
     async def private_chat_of(self, platform_user_id: str) -> str | None:
         # A private chat's id is the user's id; it works once they have started the bot.

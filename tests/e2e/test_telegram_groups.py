@@ -178,6 +178,35 @@ def people_stored(bot) -> int:  # type: ignore[no-untyped-def]
         return len(session.exec(select(Person)).all())
 
 
+async def test_a_count_edit_retried_late_never_overwrites_a_newer_one(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        orga, ana, ben = (Phone(telegram_api, bot, user) for user in (ORGA, ANA, BEN))
+        code = await create_camp(orga)
+        for phone in (ana, ben):
+            await phone.opens_deep_link(code)
+            await phone.presses(t("start.agree"))
+        text = f"/poll@{telegram_api.username} Wann? | 10 Uhr | 11 Uhr"
+        await bot.settled(telegram_api.inject_message(ORGA, text, chat=GROUP))
+        poll = last_with_button(chat_messages(telegram_api, GROUP.id), "10 Uhr")
+
+        # Ana's count edit fails once and waits for its retry; Ben's goes out meanwhile.
+        telegram_api.fail_with(502, "Bad Gateway", method="editMessageText", count=1)
+        first = telegram_api.inject_callback(ANA, GROUP.id, poll["message_id"], button="10 Uhr")
+        await telegram_api.wait_for(lambda calls: any(c.method == "editMessageText" for c in calls))
+        await bot.settled(
+            telegram_api.inject_callback(BEN, GROUP.id, poll["message_id"], button="11 Uhr")
+        )
+        await bot.settled(first)
+    shown = telegram_api.message(GROUP.id, poll["message_id"])
+    assert shown is not None
+    both = [t("poll.result_line", option=o, count=1) for o in ("10 Uhr", "11 Uhr")]
+    assert text_of(shown) == "\n".join(["Wann?", "", *both])
+    edits = telegram_api.calls("editMessageText", chat_id=GROUP.id)
+    assert [call.ok for call in edits] == [False, True], "Ana's stale counts never went out"
+
+
 async def test_linkgroup_takes_an_admin_and_never_takes_over(
     telegram_api: BotAccount, sqlite_url: str
 ) -> None:
