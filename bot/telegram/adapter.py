@@ -130,6 +130,11 @@ class TelegramAdapter:
     def username(self) -> str:
         return self.bot.username
 
+    @property
+    def handling(self) -> int:
+        """Updates received and not done with yet (a press's spinner is stopped last)."""
+        return self._lanes.backlog if self._lanes is not None else 0
+
     # -- connecting ------------------------------------------------------------------------
 
     async def _connect(self) -> None:

@@ -85,11 +85,16 @@ class RunningBot:
             return int(session.exec(statement).one())
 
     async def settled(self, update_id: int | None = None, timeout: float = 10.0) -> None:
-        """Until `update_id` is handled and nothing waits in the outbox."""
+        """Until `update_id` is handled, nothing waits in the outbox and every update is
+        done with (a press's spinner stops only after its answers went out)."""
         deadline = time.monotonic() + timeout
         while True:
             handled = update_id is None or await asyncio.to_thread(self.is_handled, update_id)
-            if handled and await asyncio.to_thread(self.undelivered) == 0:
+            if (
+                handled
+                and await asyncio.to_thread(self.undelivered) == 0
+                and not self.adapter.handling
+            ):
                 return
             if time.monotonic() > deadline:
                 raise AssertionError(f"update {update_id} not settled within {timeout} s")
