@@ -17,6 +17,7 @@ from tests.support.telegram_api import (
 )
 from tests.support.telegram_bot import (
     Phone,
+    RunningBot,
     button_data,
     chat_messages,
     last_with_button,
@@ -35,6 +36,18 @@ GROUP = TgChat.group(-100777, "Jugendrat Musterstadt", supergroup=True)
 
 def t(key: str, **values: object) -> str:
     return catalogues().text("de", key, **values)
+
+
+async def camp_with_ana_and_ben(
+    telegram_api: BotAccount, bot: RunningBot
+) -> tuple[Phone, Phone, Phone]:
+    """Olga's camp, which Ana and Ben joined by its link and agreed to the notice."""
+    orga, ana, ben = (Phone(telegram_api, bot, user) for user in (ORGA, ANA, BEN))
+    code = await create_camp(orga)
+    for phone in (ana, ben):
+        await phone.opens_deep_link(code)
+        await phone.presses(t("start.agree"))
+    return orga, ana, ben
 
 
 def group_texts(telegram_api: BotAccount) -> list[str]:
@@ -182,11 +195,7 @@ async def test_a_count_edit_retried_late_never_overwrites_a_newer_one(
     telegram_api: BotAccount, sqlite_url: str
 ) -> None:
     async with running_bot(telegram_api, sqlite_url) as bot:
-        orga, ana, ben = (Phone(telegram_api, bot, user) for user in (ORGA, ANA, BEN))
-        code = await create_camp(orga)
-        for phone in (ana, ben):
-            await phone.opens_deep_link(code)
-            await phone.presses(t("start.agree"))
+        await camp_with_ana_and_ben(telegram_api, bot)
         text = f"/poll@{telegram_api.username} Wann? | 10 Uhr | 11 Uhr"
         await bot.settled(telegram_api.inject_message(ORGA, text, chat=GROUP))
         poll = last_with_button(chat_messages(telegram_api, GROUP.id), "10 Uhr")
@@ -292,11 +301,7 @@ async def test_a_person_who_blocked_the_bot_is_skipped(
     telegram_api: BotAccount, sqlite_url: str
 ) -> None:
     async with running_bot(telegram_api, sqlite_url) as bot:
-        orga, ana, ben = (Phone(telegram_api, bot, user) for user in (ORGA, ANA, BEN))
-        code = await create_camp(orga)
-        for phone in (ana, ben):
-            await phone.opens_deep_link(code)
-            await phone.presses(t("start.agree"))
+        orga, _, ben = await camp_with_ana_and_ben(telegram_api, bot)
         await bot.settled(telegram_api.inject_block(ANA))
         telegram_api.block(BEN.id)  # Ben blocked us too, but Telegram has not told us yet
         await orga.says("/announce Erste Ankündigung")
