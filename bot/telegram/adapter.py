@@ -134,7 +134,7 @@ class TelegramAdapter:
             await self._lanes.cancel()
 
     async def send(self, chat_id: str, reply: Reply, delivery_id: int) -> str | None:
-        return await self.sender.send(chat_id, reply)
+        return await self.sender.send(chat_id, reply, delivery_id)
 
     async def private_chat_of(self, platform_user_id: str) -> str | None:
         # A private chat's id is the user's id; it works once they have started the bot.
@@ -143,6 +143,11 @@ class TelegramAdapter:
     @property
     def username(self) -> str:
         return self.bot.username
+
+    @property
+    def handling(self) -> int:
+        """Updates received and not done with yet (a press's spinner is stopped last)."""
+        return self._lanes.backlog if self._lanes is not None else 0
 
     # -- connecting ------------------------------------------------------------------------
 

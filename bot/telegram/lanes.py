@@ -1,4 +1,4 @@
-"""Handle work in order per lane (a person, a poll) and side by side across lanes."""
+"""Handle work in order per lane (a person) and side by side across lanes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""From a neutral reply to Bot API calls: messages, edits, photos, documents, native polls.
+"""From a neutral reply to Bot API calls: messages, edits, photos, documents.
+
+Quick polls are ordinary messages with a button per option (Telegram's own polls cannot
+be limited to the event's members, and their answers would be secret from the bot); a
+poll's closing edits its message to the result.
 
 Every message send waits for its turn at the pacer; edits and callback answers are not
 messages and are not paced. Telegram's answers become the outbox's vocabulary: a 429 is
@@ -37,6 +41,8 @@ from handlers.core.messages import Attachment, Refresh, Reply
 log = logging.getLogger(__name__)
 
 TOAST_LIMIT = 200
+# Edited messages whose newest edit we remember (see `EditOrder`).
+EDITS_REMEMBERED = 10_000
 # A piece after the first is part of a message already begun: wait out a 429 here.
 CONTINUATION_ATTEMPTS = 3
 _UNREACHABLE_CHAT = ("chat not found", "user not found", "peer_id_invalid")
@@ -65,6 +71,28 @@ class OpenQueries:
         return event_key in self._by_event
 
 
+class EditOrder:
+    """The newest edit applied to each message, by outbox delivery id: an edit that failed
+    and is retried later must not overwrite a newer one (a poll's counts, or its result).
+
+    The outbox keeps a chat's order across a 429 (the platform pauses), not across a
+    failed attempt's back-off, which lets later messages by.
+    """
+
+    def __init__(self, remembered: int = EDITS_REMEMBERED) -> None:
+        self._newest: dict[tuple[str, str], int] = {}
+        self._remembered = remembered
+
+    def superseded(self, chat_id: str, message_id: str, delivery_id: int) -> bool:
+        return self._newest.get((chat_id, message_id), delivery_id) > delivery_id
+
+    def applied(self, chat_id: str, message_id: str, delivery_id: int) -> None:
+        key = (chat_id, message_id)
+        self._newest[key] = max(delivery_id, self._newest.pop(key, delivery_id))
+        if len(self._newest) > self._remembered:
+            del self._newest[next(iter(self._newest))]  # the one edited longest ago
+
+
 class TelegramSender:
     def __init__(
         self, bot: Bot, store: TelegramStore, pacer: SendPacer, queries: OpenQueries
@@ -73,10 +101,11 @@ class TelegramSender:
         self.store = store
         self.pacer = pacer
         self.queries = queries
+        self.edits = EditOrder()
 
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
+    async def send(self, chat_id: str, reply: Reply, delivery_id: int = 0) -> str | None:
         try:
-            return await self._send(chat_id, reply)
+            return await self._send(chat_id, reply, delivery_id)
         except tg_error.RetryAfter as error:
             raise RetryAfter(retry_seconds(error)) from error
         except tg_error.Forbidden as error:
@@ -97,14 +126,15 @@ class TelegramSender:
         except tg_error.TelegramError as error:  # too old after a restart: nothing to stop
             log.info("could not answer button press %s: %s", event_key, error)
 
-    async def _send(self, chat_id: str, reply: Reply) -> str | None:
+    async def _send(self, chat_id: str, reply: Reply, delivery_id: int) -> str | None:
         await self._keep_long_button_data(reply)
-        if reply.poll is not None and not reply.poll.closed:
-            return await self._send_poll(chat_id, reply)
-        if reply.poll is not None:
-            await self._stop_poll(chat_id, reply.poll.poll_ref)
+        if reply.poll is not None and reply.poll.closed:
+            await self._close_poll_message(chat_id, reply, reply.poll.poll_ref, delivery_id)
+        if reply.refresh is not None and not reply.refresh.message_id:
+            await self.answer_press(reply.refresh.press_id, reply.refresh.notice)
+            return None  # for the presser's eyes only: nothing in the chat
         if reply.refresh is not None:
-            return await self._edit(chat_id, reply, reply.refresh)
+            return await self._edit(chat_id, reply, reply.refresh, delivery_id)
         attachment = reply.image or reply.document
         if attachment is not None:
             return await self._send_file(chat_id, reply, attachment)
@@ -133,9 +163,13 @@ class TelegramSender:
         assert sent is not None
         return str(sent.message_id)
 
-    async def _edit(self, chat_id: str, reply: Reply, refresh: Refresh) -> str:
-        """Re-render the pressed message (the ballot) and show the notice as a toast."""
+    async def _edit(self, chat_id: str, reply: Reply, refresh: Refresh, delivery_id: int) -> str:
+        """Re-render the pressed message (the ballot, a poll) and show the notice as a toast."""
         message_id = refresh.message_id
+        answering = self.answer_press(refresh.press_id, refresh.notice)
+        if self.edits.superseded(chat_id, message_id, delivery_id):
+            await answering  # the message shows a newer state already
+            return message_id
         text = html_pieces(reply.text)[-1]
         editing = self.bot.edit_message_text(
             text,
@@ -144,16 +178,15 @@ class TelegramSender:
             parse_mode=PARSE_MODE,
             reply_markup=inline_keyboard(reply.buttons),
         )
-        answering = self.answer_press(refresh.press_id, refresh.notice)
         try:
             await asyncio.gather(editing, answering)
         except tg_error.BadRequest as error:
             reason = error.message.lower()
-            if "not modified" in reason:
-                return message_id
             if "not found" in reason or "can't be edited" in reason:
                 return await self._send_text(chat_id, reply)
-            raise
+            if "not modified" not in reason:
+                raise
+        self.edits.applied(chat_id, message_id, delivery_id)
         return message_id
 
     # -- files ---------------------------------------------------------------------------
@@ -173,30 +206,20 @@ class TelegramSender:
             return str(sent.message_id)
         return await self._send_text(chat_id, reply)
 
-    # -- native polls --------------------------------------------------------------------
+    # -- polls -------------------------------------------------------------------------
 
-    async def _send_poll(self, chat_id: str, reply: Reply) -> str:
-        """Returns the poll's id: Telegram reports answers and counts by it."""
-        assert reply.poll is not None
-        spec = reply.poll
-        sending = partial(
-            self.bot.send_poll,
-            chat_id,
-            spec.question,
-            list(spec.options),
-            is_anonymous=spec.anonymous,
-        )
-        sent = await self._paced(chat_id, sending)
-        assert sent.poll is not None
-        await asyncio.to_thread(self.store.remember, f"poll:{sent.poll.id}", str(sent.message_id))
-        return sent.poll.id
-
-    async def _stop_poll(self, chat_id: str, poll_id: str) -> None:
-        message_id = await asyncio.to_thread(self.store.recall, f"poll:{poll_id}")
-        if message_id is None:
+    async def _close_poll_message(
+        self, chat_id: str, reply: Reply, message_id: str, delivery_id: int
+    ) -> None:
+        """The poll's message shows the result, without its buttons; no count held back
+        by a 429 brings them back (`EditOrder`)."""
+        if not message_id.isdigit():
             return
-        with contextlib.suppress(tg_error.BadRequest):  # closed already, or deleted
-            await self.bot.stop_poll(chat_id, int(message_id))
+        text = html_pieces(reply.text)[-1]
+        editing = self.bot.edit_message_text(text, chat_id, int(message_id), parse_mode=PARSE_MODE)
+        with contextlib.suppress(tg_error.BadRequest):  # deleted, or shows this already
+            await editing
+        self.edits.applied(chat_id, message_id, delivery_id)
 
     # -- pacing --------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """What the Telegram adapter keeps in the store: raw updates (the durable inbox), long
-button data, the message of each native poll, and who sees the team's command menu.
+button data, and who sees the team's command menu.
 
 All methods are synchronous (the store is); the adapter runs them in worker threads.
 """
@@ -72,7 +72,7 @@ class TelegramStore:
                 else:
                     uow.channels.mark_unreachable(PLATFORM, user_id, self.clock.now())
 
-    # -- small state: long button data, poll messages --------------------------------------
+    # -- small state: long button data ----------------------------------------------------
 
     def remember(self, key: str, value: str) -> None:
         with self.uow_factory() as uow:

@@ -15,13 +15,12 @@ from handlers.core.messages import (
     ChatKind,
     Incoming,
     IncomingText,
-    PollAnswerEvent,
-    PollTallyEvent,
     Sender,
 )
 
 # The update kinds we ask Telegram for; everything else is never even sent to us.
-ALLOWED_UPDATES = ("message", "callback_query", "poll", "poll_answer", "my_chat_member")
+# No "poll" or "poll_answer": quick polls are buttons (`bot.telegram.sending`).
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,8 @@ class Translated:
     """What to do with one update.
 
     `event` None: nothing for the core; `reachable` then may say that the user blocked
-    (False) or unblocked (True) the bot. `lane` orders the events of one person (or one
-    poll): they are handled one after another, different lanes side by side.
+    (False) or unblocked (True) the bot. `lane` orders the events of one person: they are
+    handled one after another, different lanes side by side.
     """
 
     event: Incoming | None
@@ -44,15 +43,6 @@ def translate(update: Update, key: str, bot_username: str) -> Translated:
         return _message(update.message, key, bot_username)
     if update.callback_query is not None:
         return _press(update.callback_query, key)
-    if update.poll is not None:
-        counts = tuple(option.voter_count for option in update.poll.options)
-        tally = PollTallyEvent(PLATFORM, update.poll.id, counts, update.poll.is_closed, key)
-        return Translated(tally, f"poll:{update.poll.id}")
-    if update.poll_answer is not None and update.poll_answer.user is not None:
-        answer = update.poll_answer
-        assert answer.user is not None
-        event = PollAnswerEvent(_sender(answer.user), answer.poll_id, answer.option_ids, key)
-        return Translated(event, _lane(answer.user))
     if update.my_chat_member is not None:
         return Translated(None, "members", reachable=_reachability(update.my_chat_member))
     return Translated(None, "other")

@@ -11,7 +11,7 @@ from handlers.core.config import PRIVACY_POLICY_VERSION, CoreConfig
 from handlers.core.i18n import Catalogues, normalise_language
 from handlers.core.message_bus import DomainEvent, Effects, MessageBus
 from handlers.core.message_bus import bus as default_bus
-from handlers.core.messages import Attachment, Button, Chat, ChatKind, Reply, Sender
+from handlers.core.messages import Attachment, Button, ButtonPress, Chat, ChatKind, Reply, Sender
 from handlers.core.validation import Explained
 from schedules.core.clock import Clock
 from storage.core.shared_tables import Event, Membership, Person, Role
@@ -40,8 +40,8 @@ class Context:
     bus: MessageBus = default_bus
     # Each domain's own settings (the BarCamp's `CampConfig`), by type; see `domain_config`.
     domain_configs: Mapping[type, object] = field(default_factory=dict)
-    # A button was pressed (not typed): answers may point at the buttons.
-    pressed: bool = False
+    # The press, when a button was pressed (not typed): answers may point at the buttons.
+    press: ButtonPress | None = None
     # Asked several times per event (checks, the use case, the refreshed view). Only
     # what cannot be undone within the event is kept: a consent given, the active event
     # (also against the store's weak identity map), a membership.
@@ -74,6 +74,10 @@ class Context:
         if not self._consented:
             self._consented = self.uow.people.has_consent(self.person_id, PRIVACY_POLICY_VERSION)
         return self._consented
+
+    @property
+    def pressed(self) -> bool:
+        return self.press is not None
 
     @property
     def in_group(self) -> bool:

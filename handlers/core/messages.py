@@ -104,27 +104,17 @@ class ButtonPress:
 
 @dataclass(frozen=True)
 class PollAnswerEvent:
-    """One person's answer to a native poll; no positions means the answer was taken back."""
+    """One person's answer to a native poll (Matrix); no positions means the answer was
+    taken back."""
 
     sender: Sender
-    # The platform's reference of the poll (Telegram poll id, Matrix poll start event id).
+    # The platform's reference of the poll (the Matrix poll start event id).
     poll_ref: str
     option_positions: tuple[int, ...]
     external_id: str = ""
 
 
-@dataclass(frozen=True)
-class PollTallyEvent:
-    """Counts of an anonymous native poll (Telegram), e.g. when it closes."""
-
-    platform: str
-    poll_ref: str
-    counts: tuple[int, ...]
-    closed: bool
-    external_id: str = ""
-
-
-Incoming = IncomingText | ButtonPress | PollAnswerEvent | PollTallyEvent
+Incoming = IncomingText | ButtonPress | PollAnswerEvent
 
 
 @dataclass(frozen=True)
@@ -143,14 +133,16 @@ class Attachment:
 
 @dataclass(frozen=True)
 class PollSpec:
-    """A poll to post natively where the platform has polls, else as buttons."""
+    """A poll to post natively where the platform has members-only polls (Matrix), else
+    as the reply's text and buttons (Telegram, whose native polls cannot be limited to
+    the event's members, and the console)."""
 
     poll_id: int
     question: str
     options: tuple[str, ...]
     anonymous: bool = True
-    # A closing message: end the native poll posted as `poll_ref` (the platform's
-    # reference of it, as in `PollAnswerEvent`).
+    # A closing message: end the poll posted as `poll_ref` (the platform's reference of
+    # the message, as in `PollAnswerEvent`); on Telegram the message shows the result.
     closed: bool = False
     poll_ref: str = ""
 
@@ -163,11 +155,20 @@ class Refresh:
     pressed command's own answer, briefly as the answer to the press `press_id` (its
     `ButtonPress.external_id`; Telegram: a toast). Others send the reply as a new
     message, whose text starts with the notice.
+
+    Without `message_id` nothing is re-rendered: the notice alone answers the press, for
+    the presser's eyes only (a press in a group; see `answer_to_press`).
     """
 
     message_id: str
     press_id: str = ""
     notice: str = ""
+
+
+def answer_to_press(press: ButtonPress, text: str) -> Reply:
+    """A short answer that only the person who pressed sees (Telegram: the toast), so
+    that a group learns nothing of who pressed what."""
+    return Reply(text, refresh=Refresh("", press.external_id, text))
 
 
 @dataclass(frozen=True)

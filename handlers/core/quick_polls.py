@@ -1,4 +1,5 @@
-"""Quick polls: native where the platform has polls, buttons elsewhere; secret by default.
+"""Quick polls: native where the platform's polls can be kept to members (Matrix),
+buttons elsewhere (Telegram, the console); secret by default.
 
 Answers are kept per person only while a poll is open (so "last answer wins" works);
 closing turns them into anonymous counts. Only members of the poll's event who agreed
@@ -34,7 +35,7 @@ def options_of(uow: UnitOfWork, poll_id: int) -> list[PollOption]:
 
 
 def poll_for_ref(uow: UnitOfWork, platform: str, poll_ref: str) -> Poll | None:
-    """The poll a platform message (or Telegram poll id) shows."""
+    """The poll a platform message shows."""
     poll_id = uow.message_refs.object_shown(platform, poll_ref, "poll")
     return uow.polls.get(poll_id) if poll_id is not None else None
 
@@ -63,17 +64,6 @@ def record_answer(
         return False
     uow.polls.answer(poll.id, option.id, person_id, now)
     return True
-
-
-def record_tally(uow: UnitOfWork, poll: Poll, counts: tuple[int, ...], closed: bool) -> None:
-    """Counts of an anonymous native poll replace what we knew."""
-    if poll.id is None:
-        return
-    for option in options_of(uow, poll.id):
-        if option.position < len(counts):
-            option.anonymous_answers = counts[option.position]
-    if closed:
-        close_poll(uow, poll)
 
 
 def close_poll(uow: UnitOfWork, poll: Poll) -> None:

@@ -24,15 +24,15 @@ from handlers.core.messages import (
     Incoming,
     IncomingText,
     PollAnswerEvent,
-    PollTallyEvent,
     Refresh,
     Reply,
     Sender,
+    answer_to_press,
     command_line,
     parse_command,
 )
 from handlers.core.outbox_replies import enqueue_replies
-from handlers.core.quick_polls import poll_for_ref, record_answer, record_tally
+from handlers.core.quick_polls import poll_for_ref, record_answer
 from handlers.core.registry import (
     EVERY_KIND,
     ArgumentError,
@@ -96,7 +96,7 @@ class Router:
 
     def process(self, incoming: Incoming, claim_answers: bool = False) -> Handled:
         """`handle`, also telling what went into the outbox (see `Handled`)."""
-        if isinstance(incoming, PollAnswerEvent | PollTallyEvent):
+        if isinstance(incoming, PollAnswerEvent):
             self._with_retries(lambda: self._handle_poll_event(incoming))
             return Handled([])
         handled = self._with_retries(lambda: self._handle_once(incoming, claim_answers))
@@ -114,20 +114,15 @@ class Router:
                 break
         return None
 
-    def _handle_poll_event(self, incoming: PollAnswerEvent | PollTallyEvent) -> None:
-        """Native poll answers and counts; no reply, nothing is said in the chat."""
+    def _handle_poll_event(self, incoming: PollAnswerEvent) -> None:
+        """Native poll answers (Matrix); no reply, nothing is said in the chat."""
         now = self.clock.now()
-        platform = (
-            incoming.platform if isinstance(incoming, PollTallyEvent) else incoming.sender.platform
-        )
+        platform = incoming.sender.platform
         with self.uow_factory() as uow:
             if incoming.external_id and not uow.inbox.claim(platform, incoming.external_id, now):
                 return
             poll = poll_for_ref(uow, platform, incoming.poll_ref)
             if poll is None:
-                return
-            if isinstance(incoming, PollTallyEvent):
-                record_tally(uow, poll, incoming.counts, incoming.closed)
                 return
             sender = incoming.sender
             # Only a member's answer counts; a stranger's is dropped and leaves no person.
@@ -148,14 +143,15 @@ class Router:
                 self._dispatch(ctx, incoming)
                 replies = ctx.replies
             except Explained as refusal:
-                replies = [Reply(self.catalogues.text(language, refusal.key, **refusal.values))]
+                text = self.catalogues.text(language, refusal.key, **refusal.values)
+                replies = [_refusal(incoming, text)]
                 self._restart(uow, incoming)
                 self._did_nothing(uow, incoming)
             except (IntegrityError, OperationalError):
                 raise
             except Exception:
                 log.exception("handler failed for %r", incoming)
-                replies = [Reply(self.catalogues.text(language, "error.internal"))]
+                replies = [_refusal(incoming, self.catalogues.text(language, "error.internal"))]
                 self._restart(uow, incoming)
             # Messages the use case queued itself (a poll, its results) go first, in order.
             claim_answers = claim_answers and uow.outbox.added == 0
@@ -207,7 +203,7 @@ class Router:
             catalogues=self.catalogues,
             bus=self.bus,
             domain_configs=self.domain_configs,
-            pressed=isinstance(incoming, ButtonPress),
+            press=incoming if isinstance(incoming, ButtonPress) else None,
         )
 
     def _dispatch(self, ctx: Context, incoming: IncomingText | ButtonPress) -> None:
@@ -371,6 +367,14 @@ def _not_shown_in(view_text: str, replies: list[Reply]) -> str:
     shown = set(view_text.split("\n"))
     lines = (line for reply in replies for line in reply.text.split("\n"))
     return "\n".join(line for line in lines if line not in shown)
+
+
+def _refusal(incoming: IncomingText | ButtonPress, text: str) -> Reply:
+    """A refused press in a group is answered to the presser alone: the group does not
+    learn who pressed (a poll's button, say) or that it did nothing."""
+    if isinstance(incoming, ButtonPress) and incoming.chat.kind is ChatKind.GROUP:
+        return answer_to_press(incoming, text)
+    return Reply(text)
 
 
 def _no_stricter(view: CommandSpec, pressed: CommandSpec) -> bool:

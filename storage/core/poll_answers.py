@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.core.shared_tables import MessageRef, Poll, PollAnswer, PollOption
 
@@ -44,13 +45,16 @@ class Polls:
         last one posted to that chat."""
         statement = select(Poll).where(Poll.event_id == event_id, col(Poll.closed).is_(False))
         if shown_in is not None:
-            platform, chat_id = shown_in
-            posted = select(MessageRef.object_id).where(
-                MessageRef.kind == "poll",
-                MessageRef.platform == platform,
-                MessageRef.chat_id == chat_id,
-            )
-            statement = statement.where(col(Poll.id).in_(posted))
+            statement = statement.where(col(Poll.id).in_(_posted_to(*shown_in)))
+        return self._session.exec(statement.order_by(col(Poll.id).desc())).first()
+
+    def posted_to(
+        self, platform: str, chat_id: str, number: int, message_id: str | None = None
+    ) -> Poll | None:
+        """Poll `number` as posted to that chat (by whichever event posted it), the newest
+        one; with `message_id`, the one that message shows."""
+        posted = _posted_to(platform, chat_id, message_id)
+        statement = select(Poll).where(Poll.number == number, col(Poll.id).in_(posted))
         return self._session.exec(statement.order_by(col(Poll.id).desc())).first()
 
     def options(self, poll_id: int) -> list[PollOption]:
@@ -78,3 +82,15 @@ class Polls:
     def forget_answers(self, poll_id: int) -> None:
         """Who answered what, for every person (the counts stay where the caller put them)."""
         self._session.exec(delete(PollAnswer).where(col(PollAnswer.poll_id) == poll_id))
+
+
+def _posted_to(
+    platform: str, chat_id: str, message_id: str | None = None
+) -> SelectOfScalar[int | None]:
+    """The ids of the polls posted to a chat (in one message of it, if given)."""
+    posted = select(col(MessageRef.object_id)).where(
+        MessageRef.kind == "poll", MessageRef.platform == platform, MessageRef.chat_id == chat_id
+    )
+    if message_id is not None:
+        posted = posted.where(MessageRef.message_id == message_id)
+    return posted

@@ -1,4 +1,4 @@
-"""Telegram groups, native polls, menus, escaping and people who blocked the bot."""
+"""Telegram groups, quick polls, menus, escaping and people who blocked the bot."""
 
 from __future__ import annotations
 
@@ -8,14 +8,22 @@ from sqlmodel import select
 from bot.telegram.rendering import TEXT_LIMIT, telegram_length
 from handlers.core.i18n import catalogues
 from handlers.core.messages import Button, Reply
-from storage.core.shared_tables import Identity, LinkedChat, Poll, PollOption
+from storage.core.shared_tables import Identity, LinkedChat, Person, Poll, PollAnswer, PollOption
 from tests.e2e.test_telegram_flow import consent, create_camp
 from tests.support.telegram_api import (
     BotAccount,
     telegram_api_fixture,  # noqa: F401 (fixture)
     telegram_server_fixture,  # noqa: F401 (fixture)
 )
-from tests.support.telegram_bot import Phone, button_data, running_bot, text_of
+from tests.support.telegram_bot import (
+    Phone,
+    RunningBot,
+    button_data,
+    chat_messages,
+    last_with_button,
+    running_bot,
+    text_of,
+)
 from tests.support.telegram_updates import TgChat, TgUser
 
 pytestmark = pytest.mark.e2e
@@ -28,6 +36,18 @@ GROUP = TgChat.group(-100777, "Jugendrat Musterstadt", supergroup=True)
 
 def t(key: str, **values: object) -> str:
     return catalogues().text("de", key, **values)
+
+
+async def camp_with_ana_and_ben(
+    telegram_api: BotAccount, bot: RunningBot
+) -> tuple[Phone, Phone, Phone]:
+    """Olga's camp, which Ana and Ben joined by its link and agreed to the notice."""
+    orga, ana, ben = (Phone(telegram_api, bot, user) for user in (ORGA, ANA, BEN))
+    code = await create_camp(orga)
+    for phone in (ana, ben):
+        await phone.opens_deep_link(code)
+        await phone.presses(t("start.agree"))
+    return orga, ana, ben
 
 
 def group_texts(telegram_api: BotAccount) -> list[str]:
@@ -72,7 +92,7 @@ async def test_groups_link_polls_and_personal_steps(
         assert group_texts(telegram_api)[-1] == t("group.go_private", name="Ben", link=link)
         assert ben.messages() == []
 
-        await native_poll_in_the_group(telegram_api, bot, orga, in_group)
+        await poll_in_the_group(telegram_api, bot, (orga, ana, ben), in_group)
 
         # Announcements reach the members and the linked group.
         await orga.says("/announce Morgen geht's los")
@@ -83,31 +103,117 @@ async def test_groups_link_polls_and_personal_steps(
         assert group_texts(telegram_api)[-1] == announcement
 
 
-async def native_poll_in_the_group(telegram_api, bot, orga, in_group) -> None:  # type: ignore[no-untyped-def]
+async def poll_in_the_group(telegram_api, bot, phones, in_group) -> None:  # type: ignore[no-untyped-def]
+    """A quick poll is a message with buttons: only the camp's members answer, each
+    press is answered with a toast, and the group sees counts, never who answered."""
+    orga, ana, ben = phones
+    otto = Phone(telegram_api, bot, TgUser(3004, "Otto", language_code="de"))
+    await create_camp(otto)  # a member (organiser) of another camp
+    cem = Phone(telegram_api, bot, TgUser(3999, "Cem"))  # never talked to the bot
     await in_group(orga, "poll", "Wann treffen wir uns? | 10 Uhr | 11 Uhr")
-    [poll] = telegram_api.polls()
-    assert (poll.chat_id, poll.is_anonymous, poll.options) == (GROUP.id, True, ["10 Uhr", "11 Uhr"])
-    for user, option in ((ANA, 0), (BEN, 1), (TgUser(3999, "Cem"), 0)):
-        update_id = telegram_api.inject_vote(user, poll.id, [option])
-        await bot.settled(update_id)
+    assert telegram_api.calls("sendPoll") == []
+    poll = last_with_button(chat_messages(telegram_api, GROUP.id), "10 Uhr")
+    assert button_data(poll) == ["pollanswer 1 0", "pollanswer 1 1"]
+    posted = len(telegram_api.sends(GROUP.id))
+
+    def poll_text() -> str:
+        shown = telegram_api.message(GROUP.id, poll["message_id"])
+        assert shown is not None
+        return text_of(shown)
+
+    def counts(first: int, second: int) -> str:
+        return "\n".join(
+            t("poll.result_line", option=option, count=count)
+            for option, count in (("10 Uhr", first), ("11 Uhr", second))
+        )
+
+    def toast() -> str:
+        return str(telegram_api.calls("answerCallbackQuery")[-1].params.get("text", ""))
+
+    def answers() -> list[int]:
+        with bot.store() as session:
+            return list(session.exec(select(PollAnswer.person_id)).all())
+
+    assert poll_text().endswith(counts(0, 0))
+    await ana.presses("10 Uhr", poll)
+    assert toast() == t("poll.answered", option="10 Uhr")
+    assert poll_text().endswith(counts(1, 0))
+    await ana.presses("11 Uhr", poll)  # she changes her mind: still one answer
+    assert toast() == t("poll.answered", option="11 Uhr")
+    assert poll_text().endswith(counts(0, 1))
+    assert len(answers()) == 1
+
+    # Ben never agreed, Otto belongs to another camp, Cem is a stranger: refused, by toast.
+    people_before = people_stored(bot)
+    for phone, refusal in (
+        (ben, t("consent.needed")),
+        (otto, t("poll.members_only")),
+        (cem, t("consent.needed")),
+    ):
+        await phone.presses("10 Uhr", poll)
+        assert toast() == refusal
+    assert len(answers()) == 1
+    assert people_stored(bot) == people_before, "a refused press stores nobody"
+    assert poll_text().endswith(counts(0, 1))
+    # Nothing was said in the group: no message, let alone one naming who pressed.
+    assert len(telegram_api.sends(GROUP.id)) == posted
+    edits = [str(c.params["text"]) for c in telegram_api.calls("editMessageText", chat_id=GROUP.id)]
+    assert len(edits) == 2  # Ana's two answers; the refusals left the message as it was
+    assert not any(name in text for text in edits for name in ("Ana", "Ben", "Otto", "Cem"))
+
     await in_group(orga, "closepoll", "1")
-    assert telegram_api.calls("stopPoll")[-1].ok
-    assert t("poll.result_line", option="10 Uhr", count=2) in group_texts(telegram_api)[-1]
+    assert telegram_api.calls("stopPoll") == []
+    closed = telegram_api.message(GROUP.id, poll["message_id"])
+    assert closed is not None
+    assert button_data(closed) == [], "the closed poll has no buttons"
     results = t("poll.results", question="Wann treffen wir uns?")
-    assert [text for text in group_texts(telegram_api) if results in text] == [
-        group_texts(telegram_api)[-1]
-    ], "the result is posted once"
-    # Closing it in Telegram (or a late count) keeps the final numbers.
-    update_id = telegram_api.inject_poll_state(poll.id, close=True)
-    await bot.settled(update_id)
+    assert text_of(closed) == "\n".join([results, counts(0, 1)])
+    summaries = [c for c in telegram_api.sends(GROUP.id) if results in str(c.params["text"])]
+    assert len(summaries) == 1, "the result is posted once, besides the poll's own message"
+    # A press kept from before the close (a stale client) changes nothing.
+    await bot.settled(
+        telegram_api.inject_callback(ANA, GROUP.id, poll["message_id"], data="pollanswer 1 0")
+    )
+    assert toast() == t("poll.closed")
     with bot.store() as session:
         stored = session.exec(select(Poll)).one()
-        counts = [
+        final = [
             o.anonymous_answers
             for o in session.exec(select(PollOption).order_by(PollOption.position))
         ]
     assert stored.closed
-    assert counts == [2, 1]
+    assert final == [0, 1]
+    assert answers() == [], "closed: only anonymous counts remain"
+
+
+def people_stored(bot) -> int:  # type: ignore[no-untyped-def]
+    with bot.store() as session:
+        return len(session.exec(select(Person)).all())
+
+
+async def test_a_count_edit_retried_late_never_overwrites_a_newer_one(
+    telegram_api: BotAccount, sqlite_url: str
+) -> None:
+    async with running_bot(telegram_api, sqlite_url) as bot:
+        await camp_with_ana_and_ben(telegram_api, bot)
+        text = f"/poll@{telegram_api.username} Wann? | 10 Uhr | 11 Uhr"
+        await bot.settled(telegram_api.inject_message(ORGA, text, chat=GROUP))
+        poll = last_with_button(chat_messages(telegram_api, GROUP.id), "10 Uhr")
+
+        # Ana's count edit fails once and waits for its retry; Ben's goes out meanwhile.
+        telegram_api.fail_with(502, "Bad Gateway", method="editMessageText", count=1)
+        first = telegram_api.inject_callback(ANA, GROUP.id, poll["message_id"], button="10 Uhr")
+        await telegram_api.wait_for(lambda calls: any(c.method == "editMessageText" for c in calls))
+        await bot.settled(
+            telegram_api.inject_callback(BEN, GROUP.id, poll["message_id"], button="11 Uhr")
+        )
+        await bot.settled(first)
+    shown = telegram_api.message(GROUP.id, poll["message_id"])
+    assert shown is not None
+    both = [t("poll.result_line", option=o, count=1) for o in ("10 Uhr", "11 Uhr")]
+    assert text_of(shown) == "\n".join(["Wann?", "", *both])
+    edits = telegram_api.calls("editMessageText", chat_id=GROUP.id)
+    assert [call.ok for call in edits] == [False, True], "Ana's stale counts never went out"
 
 
 async def test_linkgroup_takes_an_admin_and_never_takes_over(
@@ -195,11 +301,7 @@ async def test_a_person_who_blocked_the_bot_is_skipped(
     telegram_api: BotAccount, sqlite_url: str
 ) -> None:
     async with running_bot(telegram_api, sqlite_url) as bot:
-        orga, ana, ben = (Phone(telegram_api, bot, user) for user in (ORGA, ANA, BEN))
-        code = await create_camp(orga)
-        for phone in (ana, ben):
-            await phone.opens_deep_link(code)
-            await phone.presses(t("start.agree"))
+        orga, _, ben = await camp_with_ana_and_ben(telegram_api, bot)
         await bot.settled(telegram_api.inject_block(ANA))
         telegram_api.block(BEN.id)  # Ben blocked us too, but Telegram has not told us yet
         await orga.says("/announce Erste Ankündigung")

@@ -85,11 +85,16 @@ class RunningBot:
             return int(session.exec(statement).one())
 
     async def settled(self, update_id: int | None = None, timeout: float = 10.0) -> None:
-        """Until `update_id` is handled and nothing waits in the outbox."""
+        """Until `update_id` is handled, nothing waits in the outbox and every update is
+        done with (a press's spinner stops only after its answers went out)."""
         deadline = time.monotonic() + timeout
         while True:
             handled = update_id is None or await asyncio.to_thread(self.is_handled, update_id)
-            if handled and await asyncio.to_thread(self.undelivered) == 0:
+            if (
+                handled
+                and await asyncio.to_thread(self.undelivered) == 0
+                and not self.adapter.handling
+            ):
                 return
             if time.monotonic() > deadline:
                 raise AssertionError(f"update {update_id} not settled within {timeout} s")
@@ -188,9 +193,14 @@ class Phone:
         await self.bot.settled(update_id)
         return self.new_messages()
 
-    async def presses(self, label: str, message: JSON | None = None) -> list[JSON]:
-        """Press the button `label` on `message` (default: the last one that has it)."""
-        target = message or self.last_with_button(label)
+    async def presses(
+        self, label: str, message: JSON | None = None, *, chat: TgChat | None = None
+    ) -> list[JSON]:
+        """Press the button `label` on `message` (default: the last one that has it, in our
+        private chat unless `chat`); the new messages in our private chat."""
+        target = message or last_with_button(
+            chat_messages(self.tg, chat.id if chat else self.chat_id), label
+        )
         chat_id = target["chat"]["id"]
         update_id = self.tg.inject_callback(self.user, chat_id, target["message_id"], button=label)
         await self.bot.settled(update_id)
@@ -198,9 +208,7 @@ class Phone:
 
     def messages(self) -> list[JSON]:
         """Every message the bot sent into our private chat, as it is now (after edits)."""
-        sent = [call.result for call in self.tg.sends(self.chat_id)]
-        current = [self.tg.message(self.chat_id, message["message_id"]) for message in sent]
-        return [message for message in current if message is not None]
+        return chat_messages(self.tg, self.chat_id)
 
     def new_messages(self) -> list[JSON]:
         every = self.messages()
@@ -211,10 +219,21 @@ class Phone:
         return [text_of(message) for message in self.messages()]
 
     def last_with_button(self, label: str) -> JSON:
-        for message in reversed(self.messages()):
-            if label in button_labels(message):
-                return message
-        raise AssertionError(f"no message with a button {label!r}")
+        return last_with_button(self.messages(), label)
+
+
+def chat_messages(tg: BotAccount, chat_id: int) -> list[JSON]:
+    """Every message the bot sent into a chat, as it is now (after edits)."""
+    sent = [call.result for call in tg.sends(chat_id)]
+    current = [tg.message(chat_id, message["message_id"]) for message in sent]
+    return [message for message in current if message is not None]
+
+
+def last_with_button(messages: list[JSON], label: str) -> JSON:
+    for message in reversed(messages):
+        if label in button_labels(message):
+            return message
+    raise AssertionError(f"no message with a button {label!r}")
 
 
 def text_of(message: JSON) -> str:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.core.context import Context, Refusal
-from handlers.core.messages import Button, Chat, ChatKind, PollSpec, Reply
+from handlers.core.messages import (
+    Button,
+    Chat,
+    ChatKind,
+    PollSpec,
+    Refresh,
+    Reply,
+    answer_to_press,
+)
 from handlers.core.outbox_replies import enqueue_replies
-from handlers.core.quick_polls import close_poll, create_poll, record_answer, results
+from handlers.core.quick_polls import close_poll, create_poll, options_of, record_answer, results
 from handlers.core.registry import STAFF, Text, command
 from handlers.core.validation import InputError, clean_text, plain
 from storage.core.shared_tables import MessageRef, Poll
@@ -20,11 +30,7 @@ def poll(ctx: Context, text: Text) -> None:
     created, _ = create_poll(ctx.uow, ctx.event_id(), question, options, ctx.person_id, ctx.now())
     assert created.id is not None
     spec = PollSpec(created.id, question, tuple(options))
-    buttons = tuple(
-        (Button(option, f"pollanswer {created.number} {position}"),)
-        for position, option in enumerate(options)
-    )
-    message = Reply(question, buttons=buttons, poll=spec, shows=("poll", created.id))
+    message = replace(_poll_message(ctx, created), poll=spec, shows=("poll", created.id))
     if targets == [ctx.chat]:
         ctx.replies.append(message)
         # The group sees only the poll; its number is for whoever closes it.
@@ -36,14 +42,28 @@ def poll(ctx: Context, text: Text) -> None:
     ctx.reply("poll.posted", number=created.number, chats=len(targets))
 
 
-@command("pollanswer", hidden=True, event=True)
+@command("pollanswer", hidden=True)
 def pollanswer(ctx: Context, number: int, position: int) -> None:
-    """A press on a poll's button, where the platform has no native polls: poll N of the
-    active event, whose members alone may answer."""
-    found = _poll_of_event(ctx, number)
-    if not record_answer(ctx.uow, found, ctx.person_id, position, ctx.now()):
+    """A press on a poll's button: in a group, the poll posted there (of whichever event
+    posted it), else poll N of my event; only that event's members may answer. A press in
+    a group is answered to the presser alone (Telegram: a toast), and the poll's message
+    shows the new counts; the group never learns who answered, let alone what."""
+    found = _poll_answered(ctx, number)
+    if found.closed:
         raise Refusal("poll.closed")
-    ctx.reply("poll.answered")
+    if not record_answer(ctx.uow, found, ctx.person_id, position, ctx.now()):
+        raise Refusal("poll.members_only")
+    chosen = next(o.text for o in options_of(ctx.uow, _id(found)) if o.position == position)
+    notice = ctx.t("poll.answered", option=chosen)
+    press = ctx.press
+    if press is None or not ctx.in_group:
+        ctx.reply_text(notice)
+        return
+    if press.message_id:
+        refresh = Refresh(press.message_id, press.external_id, notice)
+        ctx.replies.append(replace(_poll_message(ctx, found), refresh=refresh))
+    else:
+        ctx.replies.append(answer_to_press(press, notice))
 
 
 @command("closepoll", roles=STAFF)
@@ -51,17 +71,12 @@ def closepoll(ctx: Context, number: int | None) -> None:
     found = _poll_to_close(ctx, number)
     if found.closed:
         raise Refusal("poll.closed")
-    assert found.id is not None
     close_poll(ctx.uow, found)
-    lines = [ctx.t("poll.results", question=found.question)]
-    lines += [
-        ctx.t("poll.result_line", option=text, count=count)
-        for text, count in results(ctx.uow, found.id)
-    ]
+    lines = [ctx.t("poll.results", question=found.question), *_count_lines(ctx, found)]
     summary = "\n".join(lines)
     answered_here = False
-    for ref in _posted_in(ctx, found.id):
-        closing = PollSpec(found.id, found.question, (), closed=True, poll_ref=ref.message_id)
+    for ref in _posted_in(ctx, _id(found)):
+        closing = PollSpec(_id(found), found.question, (), closed=True, poll_ref=ref.message_id)
         reply = Reply(summary, poll=closing)
         if (ref.platform, ref.chat_id) == (ctx.chat.platform, ctx.chat.chat_id):
             # Closed in a group it was posted in: the result there is the answer, once.
@@ -72,6 +87,28 @@ def closepoll(ctx: Context, number: int | None) -> None:
             enqueue_replies(ctx.uow, chat, [reply], ctx.now())
     if not answered_here:
         ctx.reply_text(summary)
+
+
+def _poll_message(ctx: Context, shown: Poll) -> Reply:
+    """The poll as buttons: the question, the counts so far, a button per option."""
+    text = "\n".join([shown.question, "", *_count_lines(ctx, shown)])
+    buttons = tuple(
+        (Button(option.text, f"pollanswer {shown.number} {option.position}"),)
+        for option in options_of(ctx.uow, _id(shown))
+    )
+    return Reply(text, buttons=buttons)
+
+
+def _count_lines(ctx: Context, counted: Poll) -> list[str]:
+    return [
+        ctx.t("poll.result_line", option=text, count=count)
+        for text, count in results(ctx.uow, _id(counted))
+    ]
+
+
+def _id(stored: Poll) -> int:
+    assert stored.id is not None
+    return stored.id
 
 
 def parse_poll(raw: str) -> tuple[str, list[str]]:
@@ -92,6 +129,22 @@ def _poll_of_event(ctx: Context, number: int) -> Poll:
     found = ctx.uow.polls.by_number(ctx.event_id(), number)
     if found is None:
         raise Refusal("poll.unknown", number=number, event=ctx.require_event().name)
+    return found
+
+
+def _poll_answered(ctx: Context, number: int) -> Poll:
+    """In a group: poll `number` as posted there, preferably the one pressed; in a private
+    chat: of my event."""
+    if not ctx.in_group:
+        return _poll_of_event(ctx, number)
+    platform, chat_id = ctx.chat.platform, ctx.chat.chat_id
+    pressed = ctx.press.message_id if ctx.press is not None and ctx.press.message_id else None
+    found = None
+    if pressed is not None:
+        found = ctx.uow.polls.posted_to(platform, chat_id, number, pressed)
+    found = found or ctx.uow.polls.posted_to(platform, chat_id, number)
+    if found is None:
+        raise Refusal("poll.unknown_here", number=number)
     return found
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
@@ -45,9 +45,21 @@ class Camps(FakePlatform):
         await self.dispatcher.on_event(IncomingText(person.sender, group, text))
         return self.adapter.sent[group.chat_id][-1]
 
-    async def press_in_group(self, person: ChatPerson, group: Chat, data: str) -> str:
-        await self.dispatcher.on_event(ButtonPress(person.sender, group, data))
+    async def press_in_group(
+        self, person: ChatPerson, group: Chat, data: str, message_id: str = ""
+    ) -> str:
+        await self.dispatcher.on_event(ButtonPress(person.sender, group, data, message_id))
         return self.adapter.sent[group.chat_id][-1].text
+
+    def poll_message(self, group: Chat, index: int = -1) -> str:
+        """The platform's id of a poll message posted to `group` (the last, or `index`)."""
+        with raw_session(self.app.engine) as session:
+            refs = session.exec(
+                select(MessageRef.message_id)
+                .where(MessageRef.kind == "poll", MessageRef.chat_id == group.chat_id)
+                .order_by(col(MessageRef.id))
+            ).all()
+        return refs[index]
 
     def answers(self) -> list[int]:
         with raw_session(self.app.engine) as session:
@@ -99,21 +111,60 @@ async def test_poll_buttons_and_commands_count_only_from_members(camps: Camps) -
     other_code = await create_camp(otto, "de")
     ana, cem, dan = camps.person("Ana"), camps.person("Cem"), camps.person("Dan")
     await ana.joins(code)
-    await cem.joins(other_code)  # a member of another camp
+    await cem.joins(other_code)  # a member of another camp, which has a poll 1 too
     await dan.says("/start")
     await dan.press("consent de")  # consented, in no event
+    await camps.in_group(otto, GROUP_B, "/poll Kino? | Ja | Nein")
     await camps.in_group(olga, GROUP_A, "/poll Pizza? | Ja | Nein")
+    posted = len(camps.adapter.sent[GROUP_A.chat_id])
 
-    refused = t("poll.unknown", number=1, event=CAMP)
-    assert await camps.press_in_group(cem, GROUP_A, "pollanswer 1 0") == refused
-    assert await camps.press_in_group(dan, GROUP_A, "pollanswer 1 0") == t("event.none")
+    # In a group a press answers the poll posted there, whoever presses: never Cem's
+    # own camp's poll 1. Refusals go to the presser alone, not into the group.
+    members_only = t("poll.members_only")
+    for stranger in (cem, dan):
+        assert await camps.press_in_group(stranger, GROUP_A, "pollanswer 1 0") == members_only
+        refusal = camps.adapter.sent[GROUP_A.chat_id][-1]
+        assert refusal.refresh is not None
+        assert refusal.refresh.message_id == ""  # nothing to show in the group
+    unknown = t("poll.unknown_here", number=7)
+    assert await camps.press_in_group(cem, GROUP_A, "pollanswer 7 0") == unknown
     assert await dan.text("/pollanswer 1 1") == t("event.none")
     assert camps.answers() == []
-    assert await camps.press_in_group(ana, GROUP_A, "pollanswer 1 0") == t("poll.answered")
+    # Ana's press re-renders the poll's message with the counts; the answer is its toast.
+    message_id = camps.poll_message(GROUP_A)
+    answered = await camps.press_in_group(ana, GROUP_A, "pollanswer 1 0", message_id)
+    assert t("poll.result_line", option="Ja", count=1) in answered
+    refresh = camps.adapter.sent[GROUP_A.chat_id][-1].refresh
+    assert refresh is not None
+    assert (refresh.message_id, refresh.notice) == (message_id, t("poll.answered", option="Ja"))
     assert camps.answers() == [camps.person_id(ana)]
+    group = camps.adapter.sent[GROUP_A.chat_id][posted:]
+    assert all(reply.refresh is not None for reply in group), "the group was told nothing"
     summary = await olga.text("/closepoll 1")
     assert t("poll.result_line", option="Ja", count=1) in summary
     assert t("poll.result_line", option="Nein", count=0) in summary
+    kino = await otto.text("/closepoll 1")
+    assert t("poll.result_line", option="Ja", count=0) in kino
+
+
+async def test_a_press_answers_the_poll_of_the_pressed_message(camps: Camps) -> None:
+    """Two camps' poll 1 in one group: each button answers its own message's poll."""
+    olga, otto = camps.person("Olga"), camps.person("Otto")
+    code = await create_camp(olga, "de")
+    await create_camp(otto, "de")
+    ana = camps.person("Ana")
+    await ana.joins(code)
+    await camps.in_group(olga, GROUP_A, "/poll Pizza? | Ja | Nein")
+    await camps.in_group(otto, GROUP_A, "/poll Kino? | Ja | Nein")
+    olgas, ottos = camps.poll_message(GROUP_A, 0), camps.poll_message(GROUP_A, 1)
+
+    refused = await camps.press_in_group(ana, GROUP_A, "pollanswer 1 1", ottos)
+    assert refused == t("poll.members_only")
+    assert camps.answers() == []
+    answered = await camps.press_in_group(ana, GROUP_A, "pollanswer 1 1", olgas)
+    assert answered.startswith("Pizza?")
+    assert t("poll.result_line", option="Nein", count=1) in answered
+    assert camps.answers() == [camps.person_id(ana)]
 
 
 async def test_native_poll_answers_count_only_from_members(camps: Camps) -> None:

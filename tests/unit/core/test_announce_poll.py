@@ -145,7 +145,8 @@ async def test_a_group_poll_tells_its_number_privately_and_closepoll_finds_the_n
     assert [r.text for r in orga.new_replies()] == [
         t("de", "poll.started_private", question="Pizza?", number=1)
     ]
-    assert [r.text for r in orga.adapter.sent["group-1"]] == ["Pizza?"]
+    counts = [t("de", "poll.result_line", option=option, count=0) for option in ("Ja", "Nein")]
+    assert [r.text for r in orga.adapter.sent["group-1"]] == ["\n".join(["Pizza?", "", *counts])]
     await in_group(orga, "/poll Pasta? | Ja | Nein")
     await orga.dispatcher.on_event(IncomingText(orga.sender, other_group, "/poll Eis? | Ja | Nein"))
     orga.new_replies()
