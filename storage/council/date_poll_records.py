@@ -41,7 +41,13 @@ class DatePolls:
             )
         ).first()
         if found is None:
-            found = DateAnswer(poll_id=poll_id, option_id=option_id, person_id=person_id)
+            found = DateAnswer(
+                poll_id=poll_id,
+                option_id=option_id,
+                person_id=person_id,
+                answer=answer,
+                answered_at=now,
+            )
         found.answer, found.answered_at = answer, now
         self._session.add(found)
         self._session.flush()

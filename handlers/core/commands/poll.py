@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.core.context import Context, Refusal
 from handlers.core.messages import Button, Chat, ChatKind, PollSpec, Reply
 from handlers.core.outbox_replies import enqueue_replies
-from handlers.core.quick_polls import close_poll, create_poll, record_answer, results
+from handlers.core.quick_polls import close_poll, create_poll, kind_of, record_answer, results
 from handlers.core.registry import STAFF, Text, command
 from handlers.core.validation import InputError, clean_text, plain
 from storage.core.shared_tables import MessageRef, Poll
@@ -41,6 +41,8 @@ def pollanswer(ctx: Context, number: int, position: int) -> None:
     """A press on a poll's button, where the platform has no native polls: poll N of the
     active event, whose members alone may answer."""
     found = _poll_of_event(ctx, number)
+    if kind_of(ctx.uow, found) is not None:  # a domain's poll is answered its own way
+        raise Refusal("poll.unknown", number=number)
     if not record_answer(ctx.uow, found, ctx.person_id, position, ctx.now()):
         raise Refusal("poll.closed")
     ctx.reply("poll.answered")
@@ -51,6 +53,10 @@ def closepoll(ctx: Context, number: int | None) -> None:
     found = _poll_to_close(ctx, number)
     if found.closed:
         raise Refusal("poll.closed")
+    owner = kind_of(ctx.uow, found)
+    if owner is not None:  # a domain's poll (a date poll) closes its own way
+        owner.close(ctx, found)
+        return
     assert found.id is not None
     close_poll(ctx.uow, found)
     lines = [ctx.t("poll.results", question=found.question)]

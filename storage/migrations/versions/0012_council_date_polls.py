@@ -49,9 +49,7 @@ def upgrade() -> None:
         sa.Column("poll_id", sa.Integer(), nullable=False),
         sa.Column("option_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "answer", sa.Enum("YES", "MAYBE", "NO", name="dateanswerkind"), nullable=False
-        ),
+        sa.Column("answer", sa.Enum("YES", "MAYBE", "NO", name="dateanswerkind"), nullable=False),
         sa.Column("answered_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["option_id"], ["polloption.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="CASCADE"),
