@@ -23,7 +23,7 @@ HORIZON = timedelta(days=366)
 WHEN = re.compile(r"(?P<day>\S+)\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})")
 # Looks like a day, so a failure to read it means the day does not exist (2027-02-30).
 DAY_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{2,4}")
-DURATION = re.compile(r"(?:dauer|duration)\s+(?P<minutes>\d{1,4})\s*(?:min)?", re.IGNORECASE)
+DURATION = re.compile(r"(?:dauer|duration)\s+(?P<minutes>\d{1,9})\s*(?:min)?", re.IGNORECASE)
 DEADLINE = re.compile(r"(?:bis|until)\s+(?P<when>.+)", re.IGNORECASE)
 DAY_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 # Dates as stored in the poll's options: the council's wall-clock time.
