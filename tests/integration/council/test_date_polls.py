@@ -13,12 +13,17 @@ import pytest
 from sqlmodel import select
 
 from bot.bootstrap import App
+from handlers.core.config import CoreConfig
+from handlers.core.core_events import EventAnonymising
 from handlers.core.i18n import catalogues
+from handlers.core.message_bus import Effects, bus
 from handlers.core.messages import ButtonPress, Reply
 from schedules.core.clock import ManualClock
 from storage.core.shared_tables import Poll
 from storage.council.council_tables import Meeting
 from storage.council.date_poll_tables import DateAnswer, DateAnswerKind, DatePoll
+from storage.uow import UnitOfWork
+from tests.conftest import START
 from tests.support.chat import FakePlatform, Person
 from tests.support.council import create_council
 from tests.support.day import run_scheduled
@@ -274,3 +279,10 @@ async def test_date_answers_in_mydata_and_gone_with_forgetme(platform: FakePlatf
     await ana.press("forgetme confirm")
     assert list(answers(platform.app).values()) == [DateAnswerKind.YES]
     assert "Ana" not in await olga.text("/datepoll 1")
+    # Retention: who answered what goes, the poll stays.
+    with UnitOfWork(platform.app.engine) as uow:
+        effects = Effects(uow, START, catalogues(), CoreConfig())
+        bus.handle([EventAnonymising(1)], effects)
+    assert answers(platform.app) == {}
+    with raw_session(platform.app.engine) as session:
+        assert len(session.exec(select(DatePoll)).all()) == 1
