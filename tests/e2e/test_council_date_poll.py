@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from handlers.core.i18n import catalogues
 from storage.council.council_tables import Meeting
 from storage.council.date_poll_tables import DateAnswer, DateAnswerKind
 from storage.uow import UnitOfWork
-from tests.e2e.test_matrix_cross_platform import both_platforms
+from tests.e2e.test_matrix_cross_platform import both_platforms, telegram_text
 from tests.support.matrix_bot import Young, consented, t
 from tests.support.store import raw_session
 from tests.support.synapse import SynapseClients, SynapseServer
@@ -34,10 +33,6 @@ pytestmark = pytest.mark.e2e
 OLGA = TgUser(3101, "Olga", "olga", language_code="de")
 BEN = TgUser(3102, "Ben", language_code="de")
 COUNCIL = "Jugendrat Zweistadt"
-
-
-def telegram_text(key: str, **values: object) -> str:
-    return catalogues().text("de", key, **values)
 
 
 async def test_a_date_poll_answered_on_telegram_and_matrix(
