@@ -105,7 +105,9 @@ async def test_a_date_poll_answered_on_telegram_and_matrix(
         ]
         # Olga sees who answered what; Ben does not.
         team_view = text_of((await olga.says("/datepoll 1"))[-1])
-        assert "✅ Ben, mia" in team_view or "✅ Ben, Mia" in team_view
+        mia_name = mia.user_id[1:].split(":")[0]  # Synapse's default display name
+        assert f"1. ✅ Ben, {mia_name} · 🤷 – · ❌ –" in team_view
+        assert f"2. ✅ Olga · 🤷 {mia_name} · ❌ –" in team_view
         assert "Ben," not in text_of((await ben.says("/datepoll 1"))[-1])
 
         # Closing proposes date 1 (quorum 2 of 3, two yes); Olga confirms with the button.
