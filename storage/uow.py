@@ -21,6 +21,7 @@ from storage.core.poll_answers import Polls
 from storage.core.retention_records import Retention
 from storage.core.timed_items import TimedItems
 from storage.council.council_records import CouncilSettingsRepository, Meetings
+from storage.council.date_poll_records import DatePolls
 from storage.db import READ_ONLY, write_lock
 
 
@@ -98,6 +99,10 @@ class UnitOfWork:
     @cached_property
     def meetings(self) -> Meetings:
         return Meetings(self._session)
+
+    @cached_property
+    def date_polls(self) -> DatePolls:
+        return DatePolls(self._session)
 
     @cached_property
     def personal_records(self) -> PersonalRecords:

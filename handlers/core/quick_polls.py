@@ -8,11 +8,40 @@ to the privacy notice answer; anyone else's answer is not counted and leaves no 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from handlers.core.config import PRIVACY_POLICY_VERSION
 from storage.core.shared_tables import Poll, PollOption
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from handlers.core.context import Context
+
+
+@dataclass(frozen=True)
+class PollKind:
+    """Polls a domain keeps for itself in the `poll` table (a council's date polls): they
+    are numbered with the quick polls, `/closepoll N` hands them to `close`, and
+    `/pollanswer` leaves them alone. The core knows no domain: each registers its kind."""
+
+    owns: Callable[[UnitOfWork, Poll], bool]
+    close: Callable[[Context, Poll], None]
+
+
+POLL_KINDS: list[PollKind] = []
+
+
+def poll_kind(kind: PollKind) -> PollKind:
+    POLL_KINDS.append(kind)
+    return kind
+
+
+def kind_of(uow: UnitOfWork, poll: Poll) -> PollKind | None:
+    """The domain's kind that owns the poll; None for a quick poll."""
+    return next((kind for kind in POLL_KINDS if kind.owns(uow, poll)), None)
 
 
 def create_poll(

@@ -13,7 +13,8 @@ command is refused; `/help` lists only what fits the active event.
 
 `private`: a personal step (ballot, dialog, one's own data); asked in a group chat, it
 happens in the person's private chat. `refreshes`: a press of the command's button
-re-renders the view it sits on (a vote pressed on the ballot updates the ballot).
+re-renders the view it sits on (a vote pressed on the ballot updates the ballot); the
+view's arguments may be the pressed command's words: `refreshes="datepoll {0}"`.
 
 The signature is the argument grammar: `int`, `str` (one word), `list[int]` (one or
 more numbers), `Literal[...]` (a choice), `Text` (the rest of the line), and any of

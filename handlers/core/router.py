@@ -305,15 +305,16 @@ class Router:
             return
         if any(reply.buttons or reply.image or reply.document or reply.poll for reply in own):
             return
-        view_spec = self._spec(spec.refreshes)
+        view_line = refreshed_view(spec.refreshes, command_line(press.data))
+        view_spec = self._spec(view_line.name)
         if view_spec is None:
             return
         view = ctx.fork(replies=[])
         if _no_stricter(view_spec, spec):
             # The pressed command passed the same checks a moment ago, in this transaction.
-            view_spec.func(view, **view_spec.parse(""))
+            view_spec.func(view, **view_spec.parse(view_line.arguments))
         else:
-            self._run_command(view, CommandLine(view_spec.name, ""))
+            self._run_command(view, view_line)
         if len(view.replies) != 1:
             return
         notice = _not_shown_in(view.replies[0].text, own)
@@ -359,6 +360,13 @@ class Router:
     def _text_for(self, sender: Sender, key: str) -> str:
         language = normalise_language(sender.language_hint, self.config.default_language)
         return self.catalogues.text(language, key)
+
+
+def refreshed_view(refreshes: str, pressed: CommandLine) -> CommandLine:
+    """The view a press re-renders: `refreshes` is a command, whose arguments may name the
+    pressed command's words (`"datepoll {0}"`: the view of the poll that was answered)."""
+    name, _, template = refreshes.partition(" ")
+    return CommandLine(name, template.format(*pressed.arguments.split()))
 
 
 def _not_shown_in(view_text: str, replies: list[Reply]) -> str:

@@ -17,3 +17,11 @@ class MeetingScheduled(DomainEvent):
 
     event_id: int
     meeting_id: int
+
+
+@dataclass(frozen=True)
+class DatePollClosed(DomainEvent):
+    """A date poll closed (at its deadline or by /closepoll) and proposed a date."""
+
+    event_id: int
+    poll_id: int

@@ -221,6 +221,9 @@ class ScheduledKind(enum.StrEnum):
     REMINDER = "reminder"
     VOTE_REMINDER = "vote_reminder"
     QUEUE_NOTICE = "queue_notice"
+    # A council's date poll: the one reminder to members who have not answered, the deadline.
+    DATE_REMINDER = "date_reminder"
+    DATE_CLOSE = "date_close"
 
 
 class ScheduledItem(SQLModel, table=True):

@@ -10,7 +10,8 @@ import storage.barcamp.camp_tables
 import storage.core.identity_tables
 import storage.core.privacy_tables
 import storage.core.shared_tables
-import storage.council.council_tables  # noqa: F401
+import storage.council.council_tables
+import storage.council.date_poll_tables  # noqa: F401
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):

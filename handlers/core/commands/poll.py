@@ -15,7 +15,14 @@ from handlers.core.messages import (
     answer_to_press,
 )
 from handlers.core.outbox_replies import enqueue_replies
-from handlers.core.quick_polls import close_poll, create_poll, options_of, record_answer, results
+from handlers.core.quick_polls import (
+    close_poll,
+    create_poll,
+    kind_of,
+    options_of,
+    record_answer,
+    results,
+)
 from handlers.core.registry import STAFF, Text, command
 from handlers.core.validation import InputError, clean_text, plain
 from storage.core.shared_tables import MessageRef, Poll
@@ -49,6 +56,8 @@ def pollanswer(ctx: Context, number: int, position: int) -> None:
     a group is answered to the presser alone (Telegram: a toast), and the poll's message
     shows the new counts; the group never learns who answered, let alone what."""
     found = _poll_answered(ctx, number)
+    if kind_of(ctx.uow, found) is not None:  # a domain's poll is answered its own way
+        raise Refusal("poll.unknown", number=number, event=ctx.require_event().name)
     if found.closed:
         raise Refusal("poll.closed")
     if not record_answer(ctx.uow, found, ctx.person_id, position, ctx.now()):
@@ -71,6 +80,10 @@ def closepoll(ctx: Context, number: int | None) -> None:
     found = _poll_to_close(ctx, number)
     if found.closed:
         raise Refusal("poll.closed")
+    owner = kind_of(ctx.uow, found)
+    if owner is not None:  # a domain's poll (a date poll) closes its own way
+        owner.close(ctx, found)
+        return
     close_poll(ctx.uow, found)
     lines = [ctx.t("poll.results", question=found.question), *_count_lines(ctx, found)]
     summary = "\n".join(lines)

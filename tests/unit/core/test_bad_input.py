@@ -132,6 +132,25 @@ BAD_ARGUMENTS["role"] = [
 # A wrong code is counted (the attempts are limited), but nothing else changes.
 BAD_ARGUMENTS["link"] = [*HOSTILE[1:], "ZZZZZZZZ", "abcd efgh", "K7M2QX"]
 COUNTED_TABLES = {"link": {"linkattempt"}}
+# Date polls (in a camp they are refused for the kind; tests/unit/council/ tries them in a
+# council, where each case is explained and creates nothing).
+DATEPOLL_BAD = [
+    *SOME_HOSTILE[1:],
+    LONG,
+    "99",
+    "Treffen",
+    "Treffen | 2020-01-12 17:00",
+    "Treffen | 2027-02-30 17:00",
+    "Treffen | 2027-06-12 17:00 | 12.06.2027 17:00",
+    "Treffen | " + " | ".join(f"2027-07-{day:02d} 17:00" for day in range(1, 12)),
+    "Treffen | 2027-06-12 17:00 | bis 2027-06-13 12:00",
+    "Treffen | 2027-06-12 17:00 | bis 2027-01-01 12:00",
+    "Treffen | 2027-06-12 17:00 | dauer 5",
+    "Treffen | 2027-06-12 17:00 | dauer 100000",
+    "Treffen | 2027-06-12 25:61",
+    "ab | 2027-06-12 17:00",
+]
+BAD_ARGUMENTS["datepoll"] = DATEPOLL_BAD
 
 
 # The answer itself is queued for delivery; everything else must stay as it was.
