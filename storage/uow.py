@@ -9,6 +9,7 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from storage.barcamp.board_records import BoardRecords
 from storage.barcamp.proposals import CampSettingsRepository, Proposals, Votes
 from storage.barcamp.session_grid import Grid
 from storage.core.guardian_records import Guardians
@@ -100,6 +101,10 @@ class UnitOfWork:
     @cached_property
     def guardians(self) -> Guardians:
         return Guardians(self._session)
+
+    @cached_property
+    def board(self) -> BoardRecords:
+        return BoardRecords(self._session)
 
     def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self._engine = engine

@@ -132,6 +132,8 @@ class Button:
     label: str
     # A command line, e.g. "vote 3": pressing it is handled like typing `/vote 3`.
     data: str
+    # A link instead: the button opens it (Telegram); other platforms show the address.
+    url: str = ""
 
 
 @dataclass(frozen=True)

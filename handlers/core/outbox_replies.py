@@ -108,7 +108,7 @@ def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
     attachment = reply.image or reply.document
     payload: dict[str, Any] = {
         "text": reply.text,
-        "buttons": [[[button.label, button.data] for button in row] for row in reply.buttons],
+        "buttons": [[_button_payload(button) for button in row] for row in reply.buttons],
         "shows": list(reply.shows) if reply.shows else None,
         "private": reply.private,
         "poll": asdict(reply.poll) if reply.poll else None,
@@ -124,10 +124,16 @@ def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
     return payload, attachment.content if attachment else None
 
 
+def _button_payload(button: Button) -> list[str]:
+    return [button.label, button.data, button.url] if button.url else [button.label, button.data]
+
+
 def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
     """The reply `reply_to_payload` stored; also from rows queued by an older version."""
+    # [label, data] or, for a link button, [label, data, url].
     buttons = tuple(
-        tuple(Button(str(label), str(data)) for label, data in row) for row in payload["buttons"]
+        tuple(Button(*(str(part) for part in button)) for button in row)
+        for row in payload["buttons"]
     )
     meta = payload.get("attachment")
     attachment = Attachment(meta["filename"], meta["media_type"], content or b"") if meta else None

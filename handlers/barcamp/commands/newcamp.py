@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from typing import Any
 
-import segno
-
 from handlers.barcamp.agenda_chat_text import day_name
+from handlers.barcamp.board_links import qr_png
 from handlers.barcamp.camp_input import RoomInput, SlotInput, rooms, slots
 from handlers.barcamp.camps import CampInput, create_camp
 from handlers.barcamp.registration import command, dialog
@@ -99,6 +97,4 @@ def _slot_text(ctx: Context, slot: SlotInput, camp_day: date) -> str:
 
 
 def _qr_png(link: str) -> Attachment:
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=8, border=2)
-    return Attachment("join-qr.png", "image/png", buffer.getvalue())
+    return qr_png(link, "join-qr.png")
