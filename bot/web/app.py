@@ -47,6 +47,7 @@ from handlers.barcamp.public_pages import (
 from handlers.core.i18n import Catalogues
 from schedules.barcamp.agenda_model import Agenda
 from schedules.barcamp.exports.layout import (
+    clock as clock_text,
     day_label,
     host_names,
     localise,
@@ -110,7 +111,7 @@ class LiveBoard:
         )
         self._templates.globals.update(
             t=self._t,
-            clock=clock,
+            clock=clock_text,
             time_range=time_range,
             slot_time=slot_time,
             one_line=one_line,
