@@ -48,6 +48,8 @@ from handlers.core.i18n import Catalogues
 from schedules.barcamp.agenda_model import Agenda
 from schedules.barcamp.exports.layout import (
     clock as clock_text,
+)
+from schedules.barcamp.exports.layout import (
     day_label,
     host_names,
     localise,

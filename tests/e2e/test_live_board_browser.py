@@ -20,6 +20,7 @@ from playwright.async_api import Browser, Page
 
 from bot.bootstrap import App
 from schedules.core.clock import ManualClock
+from tests.support.board_pages import TITLES, published_camp, retitle, serving, web_app
 from tests.support.browser import (
     PHONE,
     PROJECTOR,
@@ -28,7 +29,6 @@ from tests.support.browser import (
     horizontal_overflow,
 )
 from tests.support.day import berlin, fast_planner, places  # noqa: F401  (fixture)
-from tests.support.live_board import TITLES, published_camp, retitle, serving, web_app
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
@@ -57,13 +57,14 @@ async def page(browser: Browser) -> AsyncIterator[Page]:  # noqa: F811
 async def test_board_agenda_and_door_sign_show_the_published_camp(
     camp_app: App, clock: ManualClock, page: Page, tmp_path: Path
 ) -> None:
-    orga, code = await published_camp(camp_app)
+    _orga, code = await published_camp(camp_app)
     clock.set(berlin(10, 15))
     async with serving(camp_app) as base:
         await page.goto(f"{base}/e/{code}/board")
         board = await page.inner_text("main")
         assert "Jugend-BarCamp Musterstadt" in board
-        assert "Jetzt · 10:00–10:45" in board and "Danach · 11:00–11:45" in board
+        assert "Jetzt · 10:00–10:45" in board
+        assert "Danach · 11:00–11:45" in board
         assert "10:15" in board
         assert all(room in board for room in ("Aula", "Raum 1", "Raum 2"))
         shown = [title for title in TITLES if title in board]
@@ -91,7 +92,8 @@ async def test_board_agenda_and_door_sign_show_the_published_camp(
         await page.set_viewport_size(PROJECTOR)
         await page.goto(f"{base}/e/{code}/room/2")
         door = await page.inner_text("main")
-        assert "Raum 1" in door and "Jetzt" in door
+        assert "Raum 1" in door
+        assert "Jetzt" in door
         assert await horizontal_overflow(page) == 0
         assert await axe_violations(page) == []
 
@@ -121,7 +123,7 @@ async def test_a_move_reaches_the_open_board_within_two_seconds(
 async def test_the_board_moves_on_by_itself_to_the_break_and_to_danke(
     camp_app: App, clock: ManualClock, page: Page
 ) -> None:
-    orga, code = await published_camp(camp_app)
+    _orga, code = await published_camp(camp_app)
     clock.set(berlin(11, 50))
     async with serving(camp_app, tick_seconds=0.2) as base:
         await page.goto(f"{base}/e/{code}/board")
@@ -141,14 +143,14 @@ async def test_the_board_moves_on_by_itself_to_the_break_and_to_danke(
 HOSTILE = (
     "<script>window.pwned = 1</script>",
     "\u202eRTL override: nedeiwS",
-    "Ｗ" * 80,  # noqa: RUF001  (80 wide characters)
+    "Ｗ" * 80,
 )
 
 
 async def test_hostile_titles_are_text_and_keep_the_layout(
     camp_app: App, clock: ManualClock, page: Page
 ) -> None:
-    orga, code = await published_camp(camp_app)
+    _orga, code = await published_camp(camp_app)
     for number, title in enumerate(HOSTILE, start=1):
         retitle(camp_app, number, title)
     clock.set(berlin(9))
@@ -159,7 +161,7 @@ async def test_hostile_titles_are_text_and_keep_the_layout(
             text = await page.inner_text("main")
             if path == "agenda":  # the whole grid: every title, as text
                 assert "<script>window.pwned = 1</script>" in text
-                assert "Ｗ" * 80 in text  # noqa: RUF001
+                assert "Ｗ" * 80 in text
                 assert "RTL override: nedeiwS" in text
             assert "\u202e" not in text  # the override is dropped, the words stay
             assert await page.evaluate("() => window.pwned") is None
