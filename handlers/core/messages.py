@@ -144,6 +144,16 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class WidgetSpec:
+    """A web page to pin into the group chat the reply goes to (a Matrix room widget);
+    platforms without widgets send the reply's text only."""
+
+    widget_id: str  # the same id replaces the widget instead of adding a second
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
 class PollSpec:
     """A poll to post natively where the platform has polls, else as buttons."""
 
@@ -203,3 +213,4 @@ class Reply:
     poll: PollSpec | None = None
     refresh: Refresh | None = None
     items: ShownItems | None = None
+    widget: WidgetSpec | None = None

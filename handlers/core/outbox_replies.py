@@ -6,7 +6,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers.core.messages import Attachment, Button, Chat, PollSpec, Refresh, Reply, ShownItems
+from handlers.core.messages import (
+    Attachment,
+    Button,
+    Chat,
+    PollSpec,
+    Refresh,
+    Reply,
+    ShownItems,
+    WidgetSpec,
+)
 from storage.core.inbox_outbox import NewMessage
 from storage.core.shared_tables import DeliveryStatus
 from storage.uow import UnitOfWork
@@ -114,6 +123,7 @@ def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
         "poll": asdict(reply.poll) if reply.poll else None,
         "refresh": asdict(reply.refresh) if reply.refresh else None,
         "items": asdict(reply.items) if reply.items else None,
+        "widget": asdict(reply.widget) if reply.widget else None,
     }
     if attachment is not None:
         payload["attachment"] = {
@@ -149,6 +159,7 @@ def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
         poll=_poll(payload.get("poll"), old.poll_ref),
         refresh=_refresh(payload.get("refresh")) or old.refresh,
         items=_items(payload.get("items")) or old.items,
+        widget=WidgetSpec(**payload["widget"]) if payload.get("widget") else None,
     )
 
 

@@ -1,17 +1,22 @@
 """/board: the live board's links (projector board, agenda, door signs, calendar) with a
-QR code for a poster; on Telegram the board's link is a button."""
+QR code for a poster; on Telegram the board's link is a button. `/board widget` in a
+Matrix room linked to the camp pins the board into the room as a widget (organisers)."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from handlers.barcamp.board_links import BoardLinks, qr_png, webcal
 from handlers.barcamp.camp_config import CampConfig
 from handlers.barcamp.registration import command
 from handlers.core.context import Context, Refusal
-from handlers.core.messages import Button
+from handlers.core.messages import Button, Reply, WidgetSpec
+from handlers.core.registry import ORGANISERS
+from storage.core.shared_tables import Event
 
 
 @command("board", event=True)
-def board(ctx: Context) -> None:
+def board(ctx: Context, variant: Literal["widget"] | None) -> None:
     event = ctx.require_event()
     assert event.id is not None
     base_url = ctx.domain_config(CampConfig).web_base_url
@@ -20,6 +25,9 @@ def board(ctx: Context) -> None:
     if ctx.uow.camp_settings.of(event.id).agenda_published_at is None:
         raise Refusal("agenda.not_published")
     links = BoardLinks(base_url, event.code)
+    if variant == "widget":
+        add_widget(ctx, event, links)
+        return
     rooms = ctx.uow.grid.rooms(event.id)
     doors = "\n".join(
         ctx.t("board.door", room=room.name, url=links.room(number))
@@ -36,3 +44,14 @@ def board(ctx: Context) -> None:
         calendar=webcal(links.calendar),
         doors=doors,
     )
+
+
+def add_widget(ctx: Context, event: Event, links: BoardLinks) -> None:
+    """The board as a widget of this room, for an organiser of the camp it is linked to."""
+    linked = ctx.uow.channels.event_of_chat(ctx.chat.platform, ctx.chat.chat_id)
+    if not ctx.in_group or ctx.chat.platform != "matrix" or linked != event.id:
+        raise Refusal("board.widget_where")
+    if ctx.role() not in ORGANISERS:
+        raise Refusal("board.widget_organisers")
+    widget = WidgetSpec(f"barcamp-board-{event.code}", ctx.t("web.board_title"), links.board)
+    ctx.replies.append(Reply(ctx.t("board.widget_added", url=links.board), widget=widget))
