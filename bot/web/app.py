@@ -30,6 +30,7 @@ from bot.web.live import PageCache, Watcher
 from bot.web.views import (
     AgendaView,
     BoardView,
+    Moment,
     agenda_view,
     board_view,
     moment,
@@ -210,11 +211,11 @@ class LiveBoard:
             if view is None:
                 return None
             key = (camp.event_id, "room", number, camp.version, stamp.text, *view.key)
-            return self._cache.get(key, lambda: self._room_html(camp, view, stamp, number)), key
+            return self._cache.get(key, lambda: self._room_html(camp, view, stamp)), key
 
         return part
 
-    def _room_html(self, camp: PublishedCamp, view: BoardView, stamp: Any, number: int) -> str:
+    def _room_html(self, camp: PublishedCamp, view: BoardView, stamp: Moment) -> str:
         title = self._t("web.room_title", room=view.lines[0][0])
         return self._render("_room.html", camp, view=view, now=stamp, page_title=title)
 
