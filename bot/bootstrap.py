@@ -17,8 +17,10 @@ import handlers.barcamp.commands
 import handlers.core.commands
 import handlers.council.commands  # noqa: F401  (registering the domains' commands)
 from bot.settings import Settings
+from bot.web.app import LiveBoard
 from handlers.barcamp.camp_config import CampConfig
 from handlers.core.config import CoreConfig, JoinLinks
+from handlers.core.i18n import catalogues
 from handlers.core.registry import registry
 from handlers.core.router import Router
 from schedules.core.clock import Clock, SystemClock
@@ -60,10 +62,25 @@ def bootstrap(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
         grace=timedelta(minutes=settings.schedule_grace_minutes),
         retention_months=settings.retention_months,
     )
-    camp = CampConfig(plan_seconds=settings.plan_seconds, plan_workers=settings.plan_workers)
+    camp = CampConfig(
+        plan_seconds=settings.plan_seconds,
+        plan_workers=settings.plan_workers,
+        web_base_url=settings.web_base_url or "",
+    )
     clock = clock or SystemClock()
     router = Router(registry, uow_factory, clock, config, domain_configs=[camp])
     return App(settings, engine, uow_factory, router, clock, worker, leases)
+
+
+def live_board(app: App, clock: Clock | None = None, tick_seconds: float = 30.0) -> LiveBoard:
+    """The live board's pages on the app's store; its own clock for the demo's served day."""
+    return LiveBoard(
+        app.uow_factory,
+        clock or app.clock,
+        catalogues(),
+        app.settings.default_language,
+        tick_seconds=tick_seconds,
+    )
 
 
 def upgrade_store(settings: Settings) -> None:

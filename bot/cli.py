@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
 import logging.handlers
 import sys
@@ -16,10 +18,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from bot.bootstrap import bootstrap, upgrade_store
-from bot.demo import MAX_SESSIONS, DemoSize, run_demo
+from bot.bootstrap import App, bootstrap, live_board, upgrade_store
+from bot.demo import MAX_SESSIONS, DemoReport, DemoSize, demo_day_clock, run_demo
 from bot.runtime import build_adapters, build_services, freeze_startup_heap, run_bot
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web import WebServer, WebService
 from handlers.barcamp.agenda_files import check_format, export_event
 from handlers.barcamp.camp_input import rooms, slots
 from handlers.barcamp.camps import CampInput, create_camp
@@ -74,6 +77,9 @@ def run() -> None:
         typer.echo(f"Cannot start an adapter: {error}", err=True)
         raise typer.Exit(2) from None
     services = build_services(settings)
+    if settings.web_enabled:
+        assert settings.web_listen is not None
+        services.append(WebService(settings.web_listen, live_board))
     freeze_startup_heap()
     if not asyncio.run(run_bot(application, adapters, services)):
         raise typer.Exit(1)  # an adapter failed: a supervisor should restart us
@@ -104,6 +110,22 @@ def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, format=LOG_FORMAT, handlers=[to_file, to_terminal]
     )
+
+
+@app.command("web")
+def web_command() -> None:
+    """Serve only the live board's pages (BARCAMP_WEB_LISTEN), on the configured store."""
+    settings = _settings()
+    if not settings.web_listen:
+        typer.echo(
+            "Configuration error: BARCAMP_WEB_LISTEN: required, e.g. 127.0.0.1:8080", err=True
+        )
+        raise typer.Exit(2)
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    server = WebServer(live_board(bootstrap(settings)), settings.web_listen)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(server.serve_forever())
 
 
 @db_app.command("upgrade")
@@ -169,13 +191,40 @@ def demo_command(
         int, typer.Option(min=1, max=MAX_SESSIONS, help="sessions they propose")
     ] = DemoSize.sessions,
     seed: Annotated[int, typer.Option(min=0, help="same seed, same files")] = DemoSize.seed,
+    serve: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="serve the camp's live board on this port"),
+    ] = None,
 ) -> None:
-    """A whole BarCamp in seconds, without a messenger: every export format into OUT."""
+    """A whole BarCamp in seconds, without a messenger: every export format into OUT;
+    with --serve PORT its live board stays on 127.0.0.1:PORT until Ctrl+C."""
     settings = _settings()
+    language = settings.default_language
     with _friendly_errors(settings), _writable(settings, out):
-        report = run_demo(settings, out, DemoSize(people, sessions, seed), catalogues())
-    for line in report.lines(catalogues(), settings.default_language):
+        report = run_demo(
+            settings,
+            out,
+            DemoSize(people, sessions, seed),
+            catalogues(),
+            on_done=None if serve is None else functools.partial(_serve_demo, serve, language),
+        )
+    if serve is None:
+        for line in report.lines(catalogues(), language):
+            typer.echo(line)
+
+
+def _serve_demo(port: int, language: str, application: App, report: DemoReport) -> None:
+    """The demo's camp day, served: its clock runs from the first session's start."""
+    for line in report.lines(catalogues(), language):
         typer.echo(line)
+    base = f"http://127.0.0.1:{port}/e/{report.code}"
+    typer.echo(
+        catalogues().text(language, "demo.serving", board=f"{base}/board", agenda=f"{base}/agenda")
+    )
+    clock = demo_day_clock(application.settings.timezone)
+    board = live_board(application, clock=clock, tick_seconds=5.0)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(WebServer(board, f"127.0.0.1:{port}").serve_forever())
 
 
 @contextmanager

@@ -62,7 +62,7 @@ class ConsoleAdapter:
         if labels:
             self._buttons[chat_id] = [button.data for button in labels]
             for number, button in enumerate(labels, start=1):
-                self._say(f"  [#{number}] {button.label}")
+                self._say(f"  [#{number}] {button.label} {button.url}".rstrip())
         for attachment in (reply.image, reply.document):
             if attachment is not None:
                 path = self._save(attachment.filename, attachment.content)

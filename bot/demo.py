@@ -16,10 +16,11 @@ from __future__ import annotations
 import math
 import random
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.bootstrap import App, bootstrap
 from bot.settings import Settings
@@ -107,7 +108,9 @@ class DemoReport:
             rooms=texts.text(language, "demo.rooms", rooms=self.rooms),
             votes=texts.text(language, "demo.votes", votes=self.votes),
         )
-        return [summary, *(f"  {path}" for path in self.files), texts.text(language, "demo.next")]
+        files = [f"  {path}" for path in self.files]
+        board = texts.text(language, "demo.board_hint", code=self.code)
+        return [summary, *files, board, texts.text(language, "demo.next")]
 
 
 class DemoPerson:
@@ -130,8 +133,15 @@ class DemoPerson:
         self.presses(f"consent {self.language}")
 
 
-def run_demo(settings: Settings, out: Path, size: DemoSize, texts: Catalogues) -> DemoReport:
-    """Simulate the camp in a temporary store and write every export into `out`."""
+def run_demo(
+    settings: Settings,
+    out: Path,
+    size: DemoSize,
+    texts: Catalogues,
+    on_done: Callable[[App, DemoReport], None] | None = None,
+) -> DemoReport:
+    """Simulate the camp in a temporary store and write every export into `out`;
+    `on_done` runs before the store goes (`--serve` keeps it served meanwhile)."""
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(size.seed)
     with tempfile.TemporaryDirectory(prefix="barcamp-demo-") as folder:
@@ -144,9 +154,28 @@ def run_demo(settings: Settings, out: Path, size: DemoSize, texts: Catalogues) -
         )
         app = bootstrap(demo_settings, clock=ManualClock(DEMO_NOW))
         try:
-            return _simulate(app, out, size, rng, texts)
+            report = _simulate(app, out, size, rng, texts)
+            if on_done is not None:
+                on_done(app, report)
+            return report
         finally:
             app.engine.dispose()
+
+
+class RunningClock:
+    """Real time, shifted to start at `start`: the served demo's camp day goes on."""
+
+    def __init__(self, start: datetime) -> None:
+        self._shift = start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._shift
+
+
+def demo_day_clock(timezone: str) -> RunningClock:
+    """The demo camp's day, 20 minutes into its first session (wall-clock 10:20)."""
+    start = datetime.combine(CAMP_DAY, time(10, 20), tzinfo=ZoneInfo(timezone))
+    return RunningClock(start.astimezone(UTC))
 
 
 def _simulate(

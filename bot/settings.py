@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         default=12, ge=1, le=120, description="months after an event's last day until anonymised"
     )
 
+    # The live board's pages: where to listen (host:port) and the public address behind
+    # the reverse proxy (for the links in /board and /mine link). Both, or neither.
+    web_listen: str | None = Field(default=None, description="e.g. 127.0.0.1:8080")
+    web_base_url: str | None = Field(default=None, description="e.g. https://board.example.org")
+
     telegram_token: SecretStr | None = None
     telegram_api_url: str | None = Field(default=None, description="self-hosted Bot API server")
     telegram_bot_username: str | None = None
@@ -86,6 +91,23 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite:///path or postgresql+psycopg://user@host/db")
         return value
 
+    @field_validator("web_listen")
+    @classmethod
+    def _host_and_port(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        _, separator, port = value.rpartition(":")
+        if not separator or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise ValueError("use HOST:PORT, e.g. 127.0.0.1:8080")
+        return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("use the public address, e.g. https://board.example.org")
+        return value.rstrip("/") if value else value
+
     @field_validator("matrix_invite_servers", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
@@ -103,6 +125,10 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return self.telegram_token is not None
+
+    @property
+    def web_enabled(self) -> bool:
+        return bool(self.web_listen and self.web_base_url)
 
     @property
     def matrix_enabled(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from storage.barcamp.board_records import BoardRecords
 from storage.barcamp.proposals import CampSettingsRepository, Proposals, Votes
 from storage.barcamp.session_grid import Grid
 from storage.core.guardian_records import Guardians
@@ -119,6 +120,10 @@ class UnitOfWork:
     @cached_property
     def identity_links(self) -> IdentityLinks:
         return IdentityLinks(self._session)
+
+    @cached_property
+    def board(self) -> BoardRecords:
+        return BoardRecords(self._session)
 
     def __init__(self, engine: Engine, read_only: bool = False, worker: str | None = None) -> None:
         self._engine = engine

@@ -141,6 +141,8 @@ class MatrixAdapter:
         if reply.document or reply.image:
             index = len(parts)
             sent.append(await self._send_attachment(chat_id, reply, delivery_id, index, direct))
+        if reply.widget is not None and not direct:
+            await self.sender.put_widget(chat_id, reply.widget)
         return self._primary(reply, sent)
 
     async def private_chat_of(self, platform_user_id: str) -> str | None:

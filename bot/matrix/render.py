@@ -114,6 +114,8 @@ def to_html(text: str) -> str:
 
 
 def button_line(button: Button) -> str:
+    if button.url:
+        return f"➜ {button.url} — {button.label}"
     return f"➜ !{button.data} — {button.label}"
 
 

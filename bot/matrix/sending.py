@@ -19,6 +19,7 @@ import aiohttp
 import nio  # type: ignore[import-untyped, unused-ignore]
 
 from bot.adapter import RetryAfter, Unreachable
+from handlers.core.messages import WidgetSpec
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ BACKOFF_START_S, BACKOFF_CAP_S = 1.0, 60.0
 # Codes that say the bot may not post in this room (left, kicked, never joined).
 GONE = {"M_FORBIDDEN", "M_NOT_FOUND"}
 CONNECTION_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+# The state event Element reads a room's widgets from.
+WIDGET_EVENT = "im.vector.modular.widgets"
 
 
 class SendFailed(Exception):
@@ -100,6 +103,32 @@ class EventSender:
         except CONNECTION_ERRORS as error:
             raise RetryAfter(self._backoff(error)) from error
         return self._event_id(response)
+
+    async def put_widget(self, room_id: str, widget: WidgetSpec) -> bool:
+        """The page as a room widget (`im.vector.modular.widgets`, what Element shows).
+
+        Needs the room's power level for state events; without it the room keeps the
+        reply's text, which says how to add the widget by hand. Sending it again is
+        harmless: the same state key replaces the widget.
+        """
+        content = {
+            "type": "m.custom",
+            "id": widget.widget_id,
+            "name": widget.name,
+            "url": widget.url,
+            "creatorUserId": self.client.user_id,
+            "data": {"title": widget.name},
+        }
+        try:
+            response = await self.client.room_put_state(
+                room_id, WIDGET_EVENT, content, state_key=widget.widget_id
+            )
+        except CONNECTION_ERRORS as error:
+            raise RetryAfter(self._backoff(error)) from error
+        if isinstance(response, nio.RoomPutStateResponse):
+            return True
+        log.warning("widget not added to %s: %s", room_id, getattr(response, "message", response))
+        return False
 
     def unreachable_server(self, error: BaseException) -> RetryAfter:
         return RetryAfter(self._backoff(error))

@@ -100,7 +100,9 @@ def callback_data(button: Button) -> str:
 
 def long_data(buttons: tuple[tuple[Button, ...], ...]) -> list[str]:
     """Button data that has to be kept in the store before the keyboard is sent."""
-    return [button.data for row in buttons for button in row if not fits(button.data)]
+    return [
+        button.data for row in buttons for button in row if not button.url and not fits(button.data)
+    ]
 
 
 def inline_keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
@@ -109,7 +111,12 @@ def inline_keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMa
     rows = [(button,) for row in buttons for button in row] if _too_wide(buttons) else buttons
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(b.label, callback_data=callback_data(b)) for b in row]
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=callback_data(b))
+                for b in row
+            ]
             for row in rows
         ]
     )

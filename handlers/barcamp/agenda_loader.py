@@ -31,6 +31,7 @@ def build_agenda(uow: UnitOfWork, event_id: int, language: str) -> Agenda:
             votes=tallies.get(session_id, 0),
             slot_id=slot_id,
             room_id=room_id,
+            sequence=proposal.calendar_sequence,
         )
 
     return Agenda(

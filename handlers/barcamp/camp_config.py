@@ -20,3 +20,5 @@ class CampConfig:
     # workers (1 starts no other processes).
     plan_seconds: float = DEFAULT_PLAN_SECONDS
     plan_workers: int = DEFAULT_PLAN_WORKERS
+    # The live board's public address (BARCAMP_WEB_BASE_URL), "" when it is not served.
+    web_base_url: str = ""

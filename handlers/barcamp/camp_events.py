@@ -94,3 +94,20 @@ class SessionsMoved(DomainEvent):
     event_id: int
     name: str
     session_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SessionPinned(DomainEvent):
+    """/pin: a session is pinned to its place (or unpinned)."""
+
+    event_id: int
+    session_id: int
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class PublicHostsChanged(DomainEvent):
+    """/settings hosts: the public pages show the hosts' names, or no longer."""
+
+    event_id: int
+    shown: bool

@@ -17,7 +17,8 @@ def send_join_links(ctx: Context, code: str) -> None:
         ctx.reply("newcamp.link", link=link, image=qr_png(link))
 
 
-def qr_png(link: str) -> Attachment:
+def qr_png(link: str, filename: str = "join-qr.png") -> Attachment:
+    """A QR code of the link to print or show (join links, the board's poster)."""
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=8, border=2)
-    return Attachment("join-qr.png", "image/png", buffer.getvalue())
+    return Attachment(filename, "image/png", buffer.getvalue())

@@ -122,6 +122,8 @@ class Button:
     label: str
     # A command line, e.g. "vote 3": pressing it is handled like typing `/vote 3`.
     data: str
+    # A link instead: the button opens it (Telegram); other platforms show the address.
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,16 @@ class Attachment:
     filename: str
     media_type: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class WidgetSpec:
+    """A web page to pin into the group chat the reply goes to (a Matrix room widget);
+    platforms without widgets send the reply's text only."""
+
+    widget_id: str  # the same id replaces the widget instead of adding a second
+    name: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -202,3 +214,4 @@ class Reply:
     poll: PollSpec | None = None
     refresh: Refresh | None = None
     items: ShownItems | None = None
+    widget: WidgetSpec | None = None

@@ -6,7 +6,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers.core.messages import Attachment, Button, Chat, PollSpec, Refresh, Reply, ShownItems
+from handlers.core.messages import (
+    Attachment,
+    Button,
+    Chat,
+    PollSpec,
+    Refresh,
+    Reply,
+    ShownItems,
+    WidgetSpec,
+)
 from storage.core.inbox_outbox import NewMessage
 from storage.core.shared_tables import DeliveryStatus
 from storage.uow import UnitOfWork
@@ -108,12 +117,13 @@ def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
     attachment = reply.image or reply.document
     payload: dict[str, Any] = {
         "text": reply.text,
-        "buttons": [[[button.label, button.data] for button in row] for row in reply.buttons],
+        "buttons": [[_button_payload(button) for button in row] for row in reply.buttons],
         "shows": list(reply.shows) if reply.shows else None,
         "private": reply.private,
         "poll": asdict(reply.poll) if reply.poll else None,
         "refresh": asdict(reply.refresh) if reply.refresh else None,
         "items": asdict(reply.items) if reply.items else None,
+        "widget": asdict(reply.widget) if reply.widget else None,
     }
     if attachment is not None:
         payload["attachment"] = {
@@ -124,10 +134,16 @@ def reply_to_payload(reply: Reply) -> tuple[dict[str, Any], bytes | None]:
     return payload, attachment.content if attachment else None
 
 
+def _button_payload(button: Button) -> list[str]:
+    return [button.label, button.data, button.url] if button.url else [button.label, button.data]
+
+
 def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
     """The reply `reply_to_payload` stored; also from rows queued by an older version."""
+    # [label, data] or, for a link button, [label, data, url].
     buttons = tuple(
-        tuple(Button(str(label), str(data)) for label, data in row) for row in payload["buttons"]
+        tuple(Button(*(str(part) for part in button)) for button in row)
+        for row in payload["buttons"]
     )
     meta = payload.get("attachment")
     attachment = Attachment(meta["filename"], meta["media_type"], content or b"") if meta else None
@@ -143,6 +159,7 @@ def payload_to_reply(payload: dict[str, Any], content: bytes | None) -> Reply:
         poll=_poll(payload.get("poll"), old.poll_ref),
         refresh=_refresh(payload.get("refresh")) or old.refresh,
         items=_items(payload.get("items")) or old.items,
+        widget=WidgetSpec(**payload["widget"]) if payload.get("widget") else None,
     )
 
 

@@ -43,6 +43,8 @@ class AgendaSession:
     votes: int = 0
     slot_id: int | None = None
     room_id: int | None = None
+    # Rises each time the session moves on the published agenda (the calendar's SEQUENCE).
+    sequence: int = 0
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,12 @@ class CampSettings(SQLModel, table=True):
     reminder_minutes: int = 10
     # Minutes before the voting deadline members who have not voted are reminded; 0: off.
     vote_reminder_minutes: int = 60
+    # The live board's pages show the hosts' display names (an organiser may turn it off).
+    public_hosts: bool = True
+    # Rises with every change the live board shows (publish, move, pin, re-plan): web
+    # processes poll it to tell their open pages, and it makes the calendar's ETag.
+    board_version: int = 0
+    board_changed_at: datetime | None = None
 
 
 class Room(SQLModel, table=True):
@@ -67,6 +73,8 @@ class Proposal(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="proposal.id")
     # Votes of people who used /forgetme: counted, no longer attributable.
     anonymous_votes: int = 0
+    # The calendar's SEQUENCE: rises each time the session moves on the published agenda.
+    calendar_sequence: int = 0
     created_at: datetime
 
 
@@ -89,3 +97,15 @@ class Assignment(SQLModel, table=True):
     room_id: int = Field(foreign_key="room.id", ondelete="CASCADE")
     # Pinned sessions stay where they are in every re-plan (/pin, /move).
     pinned: bool = False
+
+
+class CalendarLink(SQLModel, table=True):
+    """A person's own calendar subscription (`/mine link`): an unguessable token per
+    person and camp. Personal data: `/mydata` lists it, `/forgetme` and retention remove it."""
+
+    __table_args__ = (UniqueConstraint("event_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    token: str = Field(max_length=64, unique=True)
+    created_at: datetime

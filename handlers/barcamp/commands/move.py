@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from handlers.barcamp.agenda_chat_text import place_text
 from handlers.barcamp.camp_config import CampConfig
+from handlers.barcamp.camp_events import SessionPinned
 from handlers.barcamp.commands.plan import published, report_changes
 from handlers.barcamp.commands.vote import approved_proposal
 from handlers.barcamp.grid_planning import grid_state, replan
@@ -58,6 +59,7 @@ def pin(ctx: Context, number: int) -> None:
     if assignment is None:
         raise Refusal("pin.not_placed", number=number)
     assignment.pinned = toggle_pin(assignment.pinned)
+    ctx.raise_event(SessionPinned(event_id, assignment.proposal_id, assignment.pinned))
     ctx.reply("pin.pinned" if assignment.pinned else "pin.unpinned", number=number)
 
 

@@ -1,9 +1,11 @@
-"""/settings [NAME VALUE]: organisers tune their event (votes, counts, reminders)."""
+"""/settings [NAME VALUE]: organisers tune their event (votes, counts, hosts on the public
+pages, reminders)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from handlers.barcamp.camp_events import PublicHostsChanged
 from handlers.barcamp.registration import command
 from handlers.barcamp.reminders import (
     VOTING_DEADLINE_KEY,
@@ -17,7 +19,7 @@ from storage.core.shared_tables import Event
 
 # name -> (lowest, highest) for the numeric settings
 LIMITS = {"budget": (1, 50), "reminder": (0, 240), "votereminder": (0, 1440)}
-Name = Literal["budget", "counts", "reminder", "votereminder"]
+Name = Literal["budget", "counts", "hosts", "reminder", "votereminder"]
 
 
 @command("settings", roles=ORGANISERS)
@@ -33,16 +35,21 @@ def settings(ctx: Context, name: Name | None, value: str | None) -> None:
         name=event.name,
         budget=camp.vote_budget,
         counts=ctx.t("settings.on" if camp.show_counts else "settings.off"),
+        hosts=ctx.t("settings.on" if camp.public_hosts else "settings.off"),
         reminder=camp.reminder_minutes,
         votereminder=camp.vote_reminder_minutes,
     )
 
 
 def _change(ctx: Context, event: Event, camp: CampSettings, name: Name, value: str) -> None:
-    if name == "counts":
+    if name in ("counts", "hosts"):
         if value not in ("on", "off"):
             raise Refusal("settings.on_off", name=name)
-        camp.show_counts = value == "on"
+        if name == "counts":
+            camp.show_counts = value == "on"
+        else:
+            camp.public_hosts = value == "on"
+            ctx.raise_event(PublicHostsChanged(ctx.event_id(), camp.public_hosts))
     else:
         number = _number(value, name)
         if name == "budget":

@@ -74,7 +74,7 @@ def render_personal_ics(
 
 
 def _event(agenda: Agenda, placed: PlacedSession, stamp: datetime, t: Translate) -> Event:
-    return Event.new(
+    event = Event.new(
         uid=str(agenda.session_guid(placed.session)),
         stamp=stamp,
         start=placed.start,
@@ -84,6 +84,9 @@ def _event(agenda: Agenda, placed: PlacedSession, stamp: datetime, t: Translate)
         description=_description(placed, t),
         status=STATUS.CONFIRMED if agenda.published else STATUS.TENTATIVE,
     )
+    # Calendar apps take an entry with a higher SEQUENCE as the newer one (RFC 5545).
+    event.add("sequence", placed.session.sequence)
+    return event
 
 
 def _description(placed: PlacedSession, t: Translate) -> str:

@@ -127,7 +127,8 @@ def test_demo_writes_every_format_quickly_without_touching_the_store(tmp_path: P
     assert len(calendar.walk("VEVENT")) == size.sessions
     lines = result.stdout.splitlines()
     assert lines[-1] == t("de", "demo.next")
-    assert [Path(line.strip()).name for line in lines[1:-1]] == [
+    assert lines[-2] == t("de", "demo.board_hint", code=lines[0].split("Code ")[1][:6])
+    assert [Path(line.strip()).name for line in lines[1:-2]] == [
         EXPORTERS[name].filename for name in FORMATS
     ]
     # The same seed gives the same files, byte for byte.

@@ -52,7 +52,8 @@ BAD_ARGUMENTS: dict[str, list[str]] = {
     "forgetme": ["now", LONG, "confirm confirm"],
     "start": [f"{'x' * 20} {'y' * 20}"],
     "sessions": ["extra"],
-    "mine": ["1"],
+    "mine": ["1", "link old", "ics new"],
+    "board": ["x"],
     "queue": ["1"],
     "cancel": ["all"],
     "help": ["vote"],
@@ -104,7 +105,7 @@ BAD_ARGUMENTS |= {
     "settings": [
         *SOME_HOSTILE,
         *("budget", "budget 0", "budget 51", "budget drei", "budget -1", "budget 5 6"),
-        *("counts maybe", "reminder 241", "votereminder 1441", "colour red"),
+        *("counts maybe", "hosts maybe", "reminder 241", "votereminder 1441", "colour red"),
     ],
 }
 BAD_ARGUMENTS["announce"] += [
