@@ -25,7 +25,7 @@ from storage.council.date_poll_tables import DateAnswer, DateAnswerKind, DatePol
 from storage.uow import UnitOfWork
 from tests.conftest import START
 from tests.support.chat import FakePlatform, Person
-from tests.support.council import create_council
+from tests.support.council import COUNCIL_NAME, create_council
 from tests.support.day import run_scheduled
 from tests.support.store import raw_session
 
@@ -202,7 +202,8 @@ async def test_closepoll_closes_a_date_poll_and_proposes_by_the_rule(
     assert not poll.secret
     # Every member saw the final counts; a quick poll's answer leaves date polls alone.
     assert members[0].new_replies()[-1].text.startswith(t("datepoll.closed_heading", number=1))
-    assert await members[0].text("/pollanswer 1 0") == t("poll.unknown", number=1)
+    unknown = t("poll.unknown", number=1, event=COUNCIL_NAME)
+    assert await members[0].text("/pollanswer 1 0") == unknown
 
 
 async def test_who_may_do_what(platform: FakePlatform) -> None:
@@ -228,7 +229,7 @@ async def test_who_may_do_what(platform: FakePlatform) -> None:
     await otto.says("/newcouncil Jugendrat Nachbarort | -")
     for attempt in ("/closepoll 1", "/dateconfirm 1 1", "/datepoll 1", "/dateanswer 1 1 yes"):
         assert await otto.text(attempt) in (
-            t("poll.unknown", number=1),
+            t("poll.unknown", number=1, event="Jugendrat Nachbarort"),
             t("datepoll.unknown", number=1),
         ), attempt
     assert answers(platform.app) == {}
