@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from storage.barcamp.proposals import CampSettingsRepository, Proposals, Votes
 from storage.barcamp.session_grid import Grid
+from storage.core.event_links import EventLinks
 from storage.core.guardian_records import Guardians
 from storage.core.inbox_outbox import Channels, Inbox, Outbox
 from storage.core.message_refs import MessageRefs
@@ -19,7 +20,7 @@ from storage.core.personal_records import PersonalRecords
 from storage.core.poll_answers import Polls
 from storage.core.retention_records import Retention
 from storage.core.timed_items import TimedItems
-from storage.council.council_records import CouncilSettingsRepository, Meetings
+from storage.council.council_records import CouncilSettingsRepository, Invitations, Meetings
 from storage.db import READ_ONLY, write_lock
 
 
@@ -97,6 +98,14 @@ class UnitOfWork:
     @cached_property
     def meetings(self) -> Meetings:
         return Meetings(self._session)
+
+    @cached_property
+    def event_links(self) -> EventLinks:
+        return EventLinks(self._session)
+
+    @cached_property
+    def council_invitations(self) -> Invitations:
+        return Invitations(self._session)
 
     @cached_property
     def personal_records(self) -> PersonalRecords:
