@@ -1,6 +1,7 @@
 """The BarCamp's commands, one function in one module each; importing registers them all,
 and the handlers of the events they raise."""
 
+import handlers.barcamp.camp_copy
 import handlers.barcamp.camp_personal_data
 import handlers.barcamp.forgetting
 import handlers.barcamp.notifications  # noqa: F401
