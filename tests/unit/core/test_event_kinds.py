@@ -164,9 +164,7 @@ async def test_in_a_camp_everything_is_as_before(app: App, people: MakePerson) -
     assert listed(await orga.text("/help")) == every
     ana = people("Ana")
     await ana.joins(code)
-    participant = {
-        spec.name for spec in registry.visible_to(Role.PARTICIPANT, True, True, in_camp)
-    }
+    participant = {spec.name for spec in registry.visible_to(Role.PARTICIPANT, True, True, in_camp)}
     assert listed(await ana.text("/help")) == participant - {"newcamp", "newcouncil"}
     assert {"propose", "vote", "sessions", "mine", "agenda"} <= participant
     assert await ana.text("/propose Mehr Busse") == t(
