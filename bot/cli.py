@@ -26,17 +26,35 @@ from bot.web import WebServer, WebService
 from handlers.barcamp.agenda_files import check_format, export_event
 from handlers.barcamp.camp_input import rooms, slots
 from handlers.barcamp.camps import CampInput, create_camp
+from handlers.core.event_time import local_now
 from handlers.core.i18n import catalogues
-from handlers.core.validation import InputError, calendar_date, event_name, event_place
+from handlers.core.join_codes import normalise_code
+from handlers.core.message_bus import Effects
+from handlers.core.validation import (
+    InputError,
+    calendar_date,
+    event_name,
+    event_place,
+    time_zone,
+)
+from handlers.council.councils import CouncilInput, create_council
+from handlers.council.meeting_input import meeting_minutes, meeting_start
+from handlers.council.meeting_planning import MeetingInput, schedule_meeting
+from handlers.council.quorum import parse_quorum
 from schedules.barcamp.planner import InstanceError
 from schedules.barcamp.planner.io import plan_file
+from storage.core.shared_tables import Event, EventKind
 from storage.uow import UnitOfWork
 
 app = typer.Typer(help="A messenger bot for Jugend-BarCamps and youth councils.")
 db_app = typer.Typer(help="The store: migrations.")
 camp_app = typer.Typer(help="Set up camps without a messenger.")
+council_app = typer.Typer(help="Set up youth councils and their meetings without a messenger.")
+meeting_app = typer.Typer(help="A council's meetings.")
 app.add_typer(db_app, name="db")
 app.add_typer(camp_app, name="camp")
+app.add_typer(council_app, name="council")
+council_app.add_typer(meeting_app, name="meeting")
 
 
 def main() -> None:
@@ -280,6 +298,91 @@ def _create(raw: dict[str, Any], organisers: list[str]) -> None:
             event = create_camp(uow, camp, organiser_ids, datetime.now(UTC))
             name, code = event.name, event.code
     typer.echo(catalogues().text(settings.default_language, "newcamp.done", name=name, code=code))
+
+
+@council_app.command("create")
+def council_create(
+    name: Annotated[str, typer.Argument(help="Name of the youth council")],
+    place: Annotated[str, typer.Option(help="Where it usually meets")] = "",
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA time zone; BARCAMP_TIMEZONE without")
+    ] = None,
+    quorum: Annotated[
+        str, typer.Option(help='members needed to decide: "5", "60%" or "-" (more than half)')
+    ] = "-",
+    organiser: Annotated[
+        list[str] | None, typer.Option(help="PLATFORM:ID of an organiser, e.g. telegram:123")
+    ] = None,
+) -> None:
+    """Create a youth council and print its join code."""
+    settings = _settings()
+    with _friendly_errors(settings):
+        council = CouncilInput(
+            name=event_name(name),
+            place=event_place(place),
+            timezone=time_zone(timezone, settings.timezone) if timezone else settings.timezone,
+            quorum=parse_quorum(quorum),
+        )
+        application = bootstrap(settings)
+        with application.uow_factory() as uow:
+            organiser_ids = [_person_for(uow, handle) for handle in organiser or []]
+            event = create_council(uow, council, organiser_ids, application.clock.now())
+            name, code = event.name, event.code
+    text = catalogues().text(settings.default_language, "cli.council_created", name=name, code=code)
+    typer.echo(text)
+
+
+@meeting_app.command("add")
+def meeting_add(
+    code: Annotated[str, typer.Argument(help="join code of the council")],
+    title: Annotated[str, typer.Option(help="what the meeting is called")],
+    start: Annotated[str, typer.Option(help='wall-clock time there, e.g. "2027-01-12 17:00"')],
+    minutes: Annotated[
+        int | None, typer.Option(help="how long; the council's setting (90) without")
+    ] = None,
+    place: Annotated[str, typer.Option(help="a room, an address or an online link")] = "",
+) -> None:
+    """Add a one-off meeting to a council; its members are told as after /meeting add."""
+    settings = _settings()
+    with _friendly_errors(settings):
+        meeting_title, meeting_place = event_name(title), event_place(place)
+        application = bootstrap(settings)
+        now = application.clock.now()
+        with application.uow_factory() as uow:
+            council = _council(uow, code)
+            assert council.id is not None
+            meeting = MeetingInput(
+                title=meeting_title,
+                starts_at=meeting_start(start, local_now(council, now)),
+                duration_minutes=meeting_minutes(
+                    minutes
+                    if minutes is not None
+                    else uow.council_settings.of(council.id).meeting_minutes
+                ),
+                place=meeting_place,
+            )
+            stored, scheduled = schedule_meeting(uow, council.id, meeting, now)
+            # As the router does after a command: the event's handlers in this transaction
+            # (the members' notices go to the outbox, for the running bot to deliver).
+            router = application.router
+            router.bus.handle([scheduled], Effects(uow, now, router.catalogues, router.config))
+            values = {"number": stored.number, "council": council.name, "title": stored.title}
+    typer.echo(
+        catalogues().text(
+            settings.default_language,
+            "cli.meeting_added",
+            start=f"{meeting.starts_at:%Y-%m-%d %H:%M}",
+            minutes=meeting.duration_minutes,
+            **values,
+        )
+    )
+
+
+def _council(uow: UnitOfWork, code: str) -> Event:
+    event = uow.events.by_code(normalise_code(code))
+    if event is None or event.kind is not EventKind.COUNCIL:
+        raise InputError("cli.no_council", code=code[:16])
+    return event
 
 
 def _camp_input(raw: dict[str, Any], timezone: str) -> CampInput:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from storage.barcamp.board_records import BoardRecords
 from storage.barcamp.proposals import CampSettingsRepository, Proposals, Votes
 from storage.barcamp.session_grid import Grid
+from storage.core.event_links import EventLinks
 from storage.core.guardian_records import Guardians
 from storage.core.identity_links import IdentityLinks
 from storage.core.inbox_outbox import Channels, Inbox, Outbox
@@ -21,7 +22,7 @@ from storage.core.personal_records import PersonalRecords
 from storage.core.poll_answers import Polls
 from storage.core.retention_records import Retention
 from storage.core.timed_items import TimedItems
-from storage.council.council_records import CouncilSettingsRepository, Meetings
+from storage.council.council_records import CouncilSettingsRepository, Invitations, Meetings
 from storage.council.date_poll_records import DatePolls
 from storage.db import READ_ONLY, write_lock
 
@@ -104,6 +105,14 @@ class UnitOfWork:
     @cached_property
     def date_polls(self) -> DatePolls:
         return DatePolls(self._session)
+
+    @cached_property
+    def event_links(self) -> EventLinks:
+        return EventLinks(self._session)
+
+    @cached_property
+    def council_invitations(self) -> Invitations:
+        return Invitations(self._session)
 
     @cached_property
     def personal_records(self) -> PersonalRecords:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from handlers.core.message_bus import DomainEvent
 
@@ -67,3 +68,18 @@ class RoleChanged(DomainEvent):
     person_id: int
     role: str
     by: int
+
+
+@dataclass(frozen=True)
+class CampCopyRequested(DomainEvent):
+    """/nextcamp in a council: next year's camp, made from `camp_id` (a camp linked to the
+    council) with its rooms and its slots on `starts_on`, linked to the council, with
+    `organiser_id` as its organiser. The BarCamp handles it: a council knows no camps'
+    rooms, and the core knows no domain."""
+
+    council_id: int
+    camp_id: int
+    starts_on: date
+    organiser_id: int
+    # None: the old camp's name, its year made the new one's.
+    name: str | None = None

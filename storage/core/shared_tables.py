@@ -204,6 +204,17 @@ class LinkedChat(SQLModel, table=True):
     linked_at: datetime
 
 
+class EventLink(SQLModel, table=True):
+    """A youth council and a BarCamp that belong together (`/linkcamp`): the camp's people
+    can be invited into the council, next year's camp is made from it. A camp belongs
+    to one council at most; a council may have a camp every year."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    camp_id: int = Field(foreign_key="event.id", unique=True, ondelete="CASCADE")
+    linked_at: datetime
+
+
 class ChannelState(SQLModel, table=True):
     """Small per-adapter state kept in the store, e.g. Matrix's next_batch token."""
 

@@ -1,14 +1,21 @@
-"""The council's repositories: its settings and its meetings."""
+"""The council's repositories: its settings, its meetings and its invitations."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
-from storage.council.council_tables import CouncilSettings, Meeting, MeetingChange, QuorumRule
+from storage.council.council_tables import (
+    CouncilInvitation,
+    CouncilSettings,
+    Meeting,
+    MeetingChange,
+    QuorumRule,
+)
 
 
 class CouncilSettingsRepository:
@@ -71,3 +78,55 @@ class Meetings:
         self._session.add(change)
         self._session.flush()
         return change
+
+
+class Invitations:
+    """Who of a linked camp was invited into a council, so nobody is asked twice."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def invited(self, council_id: int) -> set[int]:
+        statement = select(CouncilInvitation.person_id).where(
+            CouncilInvitation.council_id == council_id
+        )
+        return set(self._session.exec(statement))
+
+    def add(self, council_id: int, camp_id: int, person_ids: Iterable[int], now: datetime) -> None:
+        for person_id in person_ids:
+            self._session.add(
+                CouncilInvitation(
+                    council_id=council_id, person_id=person_id, camp_id=camp_id, invited_at=now
+                )
+            )
+        self._session.flush()
+
+    def of(self, council_id: int, person_id: int) -> CouncilInvitation | None:
+        statement = select(CouncilInvitation).where(
+            CouncilInvitation.council_id == council_id, CouncilInvitation.person_id == person_id
+        )
+        return self._session.exec(statement).first()
+
+    def of_person(self, person_id: int) -> Sequence[CouncilInvitation]:
+        statement = (
+            select(CouncilInvitation)
+            .where(CouncilInvitation.person_id == person_id)
+            .order_by(col(CouncilInvitation.invited_at), col(CouncilInvitation.id))
+        )
+        return self._session.exec(statement).all()
+
+    def forget_person(self, person_id: int) -> None:
+        self._session.exec(
+            delete(CouncilInvitation).where(col(CouncilInvitation.person_id) == person_id)
+        )
+
+    def forget_event(self, event_id: int) -> None:
+        """Retention of a council or of the camp the invitations came from."""
+        self._session.exec(
+            delete(CouncilInvitation).where(
+                or_(
+                    col(CouncilInvitation.council_id) == event_id,
+                    col(CouncilInvitation.camp_id) == event_id,
+                )
+            )
+        )

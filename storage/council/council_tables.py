@@ -1,4 +1,4 @@
-"""The youth council's tables: its settings and its meetings.
+"""The youth council's tables: its settings, its meetings and its invitations.
 
 A meeting is one-off or a series (an RFC 5545 RRULE); a moved or cancelled occurrence
 of a series is a `MeetingChange` keyed by the occurrence's original start, as
@@ -73,3 +73,21 @@ class MeetingChange(SQLModel, table=True):
     starts_at: NaiveDatetime | None = None
     cancelled: bool = False
     sequence: int = 0
+
+
+class CouncilInvitation(SQLModel, table=True):
+    """A person of a linked camp invited into the council (`/invitecamp`), once.
+
+    Personal: it says the person was at the camp and was asked. It goes with the person
+    (/forgetme), with the council's or the camp's retention, and is in /mydata.
+    """
+
+    __table_args__ = (UniqueConstraint("council_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    # The camp they were invited from.
+    camp_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    invited_at: datetime
+    # "No, thanks" pressed; the invitation is not sent again.
+    declined_at: datetime | None = None

@@ -3,6 +3,7 @@ and the handlers of the events they raise."""
 
 import handlers.barcamp.ballot_merge
 import handlers.barcamp.board_changes
+import handlers.barcamp.camp_copy
 import handlers.barcamp.camp_personal_data
 import handlers.barcamp.forgetting
 import handlers.barcamp.notifications  # noqa: F401

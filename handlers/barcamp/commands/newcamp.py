@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from handlers.barcamp.agenda_chat_text import day_name
+from handlers.barcamp.camp_announcement import camp_announcement
 from handlers.barcamp.camp_input import RoomInput, SlotInput, rooms, slots
 from handlers.barcamp.camps import CampInput, create_camp
 from handlers.barcamp.registration import command, dialog
 from handlers.core.context import Context
 from handlers.core.dialogs import SoFar, Step, text_only
-from handlers.core.join_links import send_join_links
 from handlers.core.validation import calendar_date, event_name, event_place
 
 
@@ -68,25 +67,4 @@ def newcamp(ctx: Context) -> None:
 
 def announce_camp(ctx: Context, name: str, code: str, camp: CampInput) -> None:
     """The join code with what was set up (to check it), and the join links."""
-    done = ctx.t("newcamp.done", name=name, code=code)
-    ctx.reply_text(done + "\n\n" + camp_summary(ctx, camp))
-    send_join_links(ctx, code)
-
-
-def camp_summary(ctx: Context, camp: CampInput) -> str:
-    """Date, place, rooms and slots as the organiser typed them, in their language."""
-    room_list = [ctx.t("newcamp.room", room=r.name, capacity=r.capacity) for r in camp.rooms]
-    return ctx.t(
-        "newcamp.summary",
-        day=day_name(camp.starts_on, ctx),
-        place=camp.place or ctx.t("newcamp.no_place"),
-        rooms=", ".join(room_list),
-        slots=", ".join(_slot_text(ctx, slot, camp.starts_on) for slot in camp.slots),
-    )
-
-
-def _slot_text(ctx: Context, slot: SlotInput, camp_day: date) -> str:
-    time = f"{slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}"
-    if slot.starts_at.date() != camp_day:
-        time = f"{day_name(slot.starts_at.date(), ctx)} {time}"
-    return ctx.t("newcamp.slot_break", time=time) if slot.blocked else time
+    ctx.replies.extend(camp_announcement(ctx, ctx.config, name, code, camp))

@@ -154,6 +154,22 @@ DATEPOLL_BAD = [
 BAD_ARGUMENTS["datepoll"] = DATEPOLL_BAD
 
 
+# The council's camps (tried in a camp here, in the council in
+# tests/integration/council/test_camp_link_refusals.py).
+CODES = [*SOME_HOSTILE, LONG, "ZZZZZZ", "K7M2QX extra"]
+BAD_ARGUMENTS |= {
+    "linkcamp": CODES,
+    "unlinkcamp": CODES,
+    "invitecamp": ["now", LONG],
+    "declineinvite": CODES,
+    "nextcamp": [
+        *SOME_HOSTILE,
+        *("2020-01-01", "2027-02-30", "morgen", "2028-06-10 ab", "2028-06-10 <b>Camp</b>"),
+        "2028-06-10 " + "x" * 81,
+    ],
+}
+
+
 # The answer itself is queued for delivery; everything else must stay as it was.
 DELIVERY_TABLES = {"alembic_version", "outboxmessage", "inboxevent"}
 

@@ -159,13 +159,12 @@ async def test_a_barcamp_dialog_is_not_answered_in_a_council(app: App, people: M
 async def test_in_a_camp_everything_is_as_before(app: App, people: MakePerson) -> None:
     orga = people("Orga")
     code = await create_camp(orga, "de")
-    every = {s.name for s in registry.visible_to(Role.ORGANISER, True, True, EventKind.BARCAMP)}
+    in_camp = EventKind.BARCAMP
+    every = {spec.name for spec in registry.visible_to(Role.ORGANISER, True, True, in_camp)}
     assert listed(await orga.text("/help")) == every
     ana = people("Ana")
     await ana.joins(code)
-    participant = {
-        s.name for s in registry.visible_to(Role.PARTICIPANT, True, True, EventKind.BARCAMP)
-    }
+    participant = {spec.name for spec in registry.visible_to(Role.PARTICIPANT, True, True, in_camp)}
     assert listed(await ana.text("/help")) == participant - {"newcamp", "newcouncil"}
     assert {"propose", "vote", "sessions", "mine", "agenda"} <= participant
     assert await ana.text("/propose Mehr Busse") == t(
