@@ -59,7 +59,7 @@ async def test_a_date_poll_answered_on_telegram_and_matrix(
         await ben.says(f"/join {code}")
         room = await consented(mia)
         await mia.say(room, f"!join {code}")
-        assert await mia.replies(room) == [t("join.done", name=COUNCIL)]
+        assert await mia.replies(room) == [t("join.done_council", name=COUNCIL)]
 
         created = await olga.says(f"/datepoll Treffen | {dates[0]} | {dates[1]} | dauer 60")
         assert text_of(created[0]) == telegram_text(

@@ -67,7 +67,7 @@ async def test_link_invite_twice_accept_decline_ignore(
     assert set(members_of(platform.app, council_code)) == {"Olga"}
 
     accepted = await ana.press(f"join {council_code}")
-    assert t("join.done", name=COUNCIL) in "\n".join(r.text for r in accepted)
+    assert t("join.done_council", name=COUNCIL) in "\n".join(r.text for r in accepted)
     assert await ben.text(f"/declineinvite {council_code}") == t(
         "declineinvite.done", council=COUNCIL
     )
