@@ -219,6 +219,7 @@ class ScheduledKind(enum.StrEnum):
     REMINDER = "reminder"
     VOTE_REMINDER = "vote_reminder"
     QUEUE_NOTICE = "queue_notice"
+    MEETING_REMINDER = "meeting_reminder"
 
 
 class ScheduledItem(SQLModel, table=True):

@@ -71,7 +71,8 @@ def test_each_command_serves_the_kinds_of_its_folder() -> None:
             assert module.startswith("handlers.core.commands."), spec.name
             assert spec.kinds == EVERY_KIND, spec.name
     assert {"vote", "propose", "sessions", "newcamp", "queue", "plan"} <= barcamp_commands()
-    assert {"newcouncil"} <= {n for n, s in registry.commands.items() if s.kinds == COUNCIL_ONLY}
+    council = {spec.name for spec in registry.commands.values() if spec.kinds == COUNCIL_ONLY}
+    assert {"newcouncil", "meeting", "meetings", "export"} <= council
     for dialog in registry.dialogs.values():
         module_kinds = {"newcamp": BARCAMP_ONLY, "newcouncil": COUNCIL_ONLY}
         assert dialog.kinds in (BARCAMP_ONLY, COUNCIL_ONLY), dialog.name
@@ -159,11 +160,14 @@ async def test_a_barcamp_dialog_is_not_answered_in_a_council(app: App, people: M
 async def test_in_a_camp_everything_is_as_before(app: App, people: MakePerson) -> None:
     orga = people("Orga")
     code = await create_camp(orga, "de")
-    every = {spec.name for spec in registry.visible_to(Role.ORGANISER, True, True)}
+    camp_kind = EventKind.BARCAMP
+    every = {spec.name for spec in registry.visible_to(Role.ORGANISER, True, True, camp_kind)}
     assert listed(await orga.text("/help")) == every
     ana = people("Ana")
     await ana.joins(code)
-    participant = {spec.name for spec in registry.visible_to(Role.PARTICIPANT, True, True)}
+    participant = {
+        spec.name for spec in registry.visible_to(Role.PARTICIPANT, True, True, camp_kind)
+    }
     assert listed(await ana.text("/help")) == participant - {"newcamp", "newcouncil"}
     assert {"propose", "vote", "sessions", "mine", "agenda"} <= participant
     assert await ana.text("/propose Mehr Busse") == t(
