@@ -188,7 +188,7 @@ def _frequency(how: str, start: datetime) -> dict[str, Any]:
             raise InputError("meeting.weekday_mismatch")
         nth = wanted[0]
     else:
-        nth = own[0]
+        nth = own[0] if own[0] < 5 else -1  # not every month has a fifth: the last one
     return {"FREQ": "MONTHLY", "BYDAY": f"{nth}{WEEKDAYS[start.weekday()]}"}
 
 

@@ -58,6 +58,13 @@ def test_repetitions_in_german_and_english(text: str, rule: str | None) -> None:
     assert repetition_rule(text, START, BERLIN) == rule
 
 
+def test_monthly_from_a_fifth_weekday_means_the_last() -> None:
+    fifth_tuesday = datetime(2027, 3, 30, 17, 0)
+    assert repetition_rule("monthly 3 times", fifth_tuesday, BERLIN) == (
+        "FREQ=MONTHLY;COUNT=3;BYDAY=-1TU"
+    )
+
+
 def test_the_last_weekday_of_a_month() -> None:
     last_tuesday = datetime(2027, 3, 30, 17, 0)
     rule = repetition_rule("every last tuesday 3 times", last_tuesday, BERLIN)
