@@ -56,7 +56,7 @@ def plan_reminders(uow: UnitOfWork, event: Event, meeting: Meeting, now: datetim
             uow.timed_items.cancel(event.id, item.key)
     for key, (due, payload) in wanted.items():
         uow.timed_items.put(
-            event.id, ScheduledKind.MEETING_REMINDER, due, now, payload=payload, key=key
+            event.id, ScheduledKind.MEETING_ALERT, due, now, payload=payload, key=key
         )
 
 
@@ -67,7 +67,7 @@ def plan_council_reminders(uow: UnitOfWork, event: Event, now: datetime) -> None
         plan_reminders(uow, event, meeting, now)
 
 
-@timed_work(ScheduledKind.MEETING_REMINDER)
+@timed_work(ScheduledKind.MEETING_ALERT)
 def _remind(due: Due) -> None:
     """Members with reminders on, unless the meeting was cancelled meanwhile."""
     meeting = due.uow.meetings.get(int(due.item.payload["meeting_id"]))

@@ -219,7 +219,8 @@ class ScheduledKind(enum.StrEnum):
     REMINDER = "reminder"
     VOTE_REMINDER = "vote_reminder"
     QUEUE_NOTICE = "queue_notice"
-    MEETING_REMINDER = "meeting_reminder"
+    # A council meeting's reminder (SQLite sized the column to VOTE_REMINDER's 13 letters).
+    MEETING_ALERT = "meeting_alert"
 
 
 class ScheduledItem(SQLModel, table=True):

@@ -4,9 +4,10 @@ Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06 21:30:00.000000
 
-A new table, and a new kind of scheduled item. PostgreSQL keeps the kinds as an enum
-type, which gets the value; SQLite keeps them as VARCHAR without a check, which does
-not enforce its length, so it needs nothing.
+A new table, and a new kind of scheduled item (a meeting's reminder). PostgreSQL keeps
+the kinds as an enum type, which gets the value; SQLite keeps them as VARCHAR without a
+check (sized to the longest name, VOTE_REMINDER, which MEETING_ALERT does not exceed),
+so it needs nothing.
 """
 
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("ALTER TYPE scheduledkind ADD VALUE IF NOT EXISTS 'MEETING_REMINDER'")
+        op.execute("ALTER TYPE scheduledkind ADD VALUE IF NOT EXISTS 'MEETING_ALERT'")
     op.create_table(
         "meetingattendance",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,4 +51,4 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_meetingattendance_meeting_id"), table_name="meetingattendance")
     op.drop_table("meetingattendance")
     # PostgreSQL cannot drop an enum value; the items go, the value stays unused.
-    op.execute("DELETE FROM scheduleditem WHERE kind = 'MEETING_REMINDER'")
+    op.execute("DELETE FROM scheduleditem WHERE kind = 'MEETING_ALERT'")

@@ -61,9 +61,7 @@ async def council_of_nine(platform: FakePlatform) -> tuple[Person, list[Person]]
 
 def reminders(app: App) -> list[ScheduledItem]:
     with raw_session(app.engine) as session:
-        statement = select(ScheduledItem).where(
-            ScheduledItem.kind == ScheduledKind.MEETING_REMINDER
-        )
+        statement = select(ScheduledItem).where(ScheduledItem.kind == ScheduledKind.MEETING_ALERT)
         return sorted(session.exec(statement).all(), key=lambda item: item.due_at)
 
 
