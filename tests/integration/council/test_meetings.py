@@ -8,7 +8,7 @@ participants, members of another event and people in no event."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
@@ -18,7 +18,7 @@ from sqlmodel import select
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
 from handlers.core.messages import Reply
-from handlers.core.retention import event_last_day
+from handlers.core.retention import add_months, event_last_day, run_retention
 from schedules.core.clock import ManualClock
 from storage.core.shared_tables import ScheduledItem, ScheduledKind
 from storage.council.council_tables import MeetingAttendance
@@ -294,3 +294,27 @@ async def test_organiser_actions_are_refused_to_everyone_else(
     assert snapshot(platform.app.engine) == before
     # In a camp, /export is still the camp's.
     assert (await camp_orga.text("/export")).startswith(t("error.usage", usage="")[:10])
+
+
+async def test_retention_counts_from_the_last_meeting_and_takes_the_answers(
+    platform: FakePlatform, clock: ManualClock
+) -> None:
+    olga, members = await council_of_nine(platform)
+    await olga.says(SERIES)
+    await members[0].press("attend 1 6 yes")
+    app = platform.app
+
+    def retain() -> int:
+        return run_retention(app.uow_factory, app.clock, app.router.catalogues, app.router.config)
+
+    # Twelve months after the last meeting (25 May 2027), a month's notice first.
+    clock.set(add_months(utc(5, 26, 0), 11) - timedelta(days=2))
+    assert retain() == 0
+    clock.set(add_months(utc(5, 26, 0), 11) + timedelta(days=1))
+    assert retain() == 1  # the organisers' notice
+    with raw_session(app.engine) as session:
+        assert len(session.exec(select(MeetingAttendance)).all()) == 1
+    clock.set(add_months(utc(5, 26, 0), 12) + timedelta(days=1))
+    assert retain() == 1
+    with raw_session(app.engine) as session:
+        assert session.exec(select(MeetingAttendance)).all() == []
