@@ -32,8 +32,7 @@ from handlers.core.validation import (
     calendar_date,
     clean_text,
     event_place,
-    has_substance,
-    plain,
+    title_text,
 )
 from schedules.council.occurrences import rule_starts
 
@@ -86,12 +85,7 @@ class MeetingLine:
 
 
 def meeting_title(raw: str) -> str:
-    title = plain(clean_text(raw))
-    if len(title) < 3 or not has_substance(title):
-        raise InputError("meeting.title_short")
-    if len(title) > TITLE_MAX:
-        raise InputError("meeting.title_long", maximum=TITLE_MAX)
-    return title
+    return title_text(raw, TITLE_MAX, "meeting.title_short", "meeting.title_long")
 
 
 def meeting_start(raw: str, now: datetime) -> tuple[datetime, int | None]:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, MetaData, select
 
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
-from handlers.core.messages import command_line, parse_command
+from handlers.core.messages import Reply, command_line, parse_command
 from handlers.core.registry import registry
 from tests.support.chat import Person
 from tests.support.council import create_council
@@ -166,6 +166,13 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
+def answered_briefly(replies: list[Reply]) -> None:
+    assert replies, "bad input must never be met with silence"
+    assert all(len(reply.text) < 1500 for reply in replies), "replies stay short"
+    internal = catalogues().text("de", "error.internal")
+    assert all(internal not in reply.text and "Traceback" not in reply.text for reply in replies)
+
+
 @pytest.fixture
 async def camp(app: App, people: MakePerson) -> tuple[Person, Person]:
     orga = people("Orga")
@@ -201,11 +208,7 @@ async def test_bad_arguments_change_nothing(
     staff_commands += ("export", "guardian")
     person = orga if command in staff_commands else ana
     before = snapshot(app.engine)
-    replies = await person.says(f"/{command} {arguments}")
-    assert replies, "bad input must never be met with silence"
-    assert all(len(reply.text) < 1500 for reply in replies), "replies stay short"
-    internal = catalogues().text("de", "error.internal")
-    assert all(internal not in reply.text and "Traceback" not in reply.text for reply in replies)
+    answered_briefly(await person.says(f"/{command} {arguments}"))
     if command not in ("newcamp", "newcouncil", "propose") or arguments.strip():
         assert snapshot(app.engine) == before
 
@@ -231,11 +234,8 @@ async def test_bad_arguments_in_a_council_change_nothing(
     person = olga if registry.commands[key].roles else ana
     before = snapshot(app.engine)
     replies = await person.says(f"/{registry.commands[key].name} {arguments}")
-    assert replies, "bad input must never be met with silence"
-    assert all(len(reply.text) < 1500 for reply in replies), "replies stay short"
+    answered_briefly(replies)
     assert not any(reply.document for reply in replies)
-    internal = catalogues().text("de", "error.internal")
-    assert all(internal not in reply.text and "Traceback" not in reply.text for reply in replies)
     assert snapshot(app.engine) == before
 
 

@@ -17,25 +17,11 @@ from handlers.council.meeting_input import repetition_rule
 from schedules.council.meeting_calendar import CouncilCalendar, render_calendar
 from schedules.council.occurrences import occurrences_of
 from storage.council.council_tables import Meeting, MeetingChange
+from tests.support.council import cancelled, meeting_row, moved
 
 BERLIN = "Europe/Berlin"
 ZONE = ZoneInfo(BERLIN)
 STAMP = datetime(2027, 3, 1, 9, tzinfo=UTC)
-
-
-def series(number: int, start: datetime, rrule: str | None, **more: object) -> Meeting:
-    return Meeting(
-        id=number,
-        event_id=1,
-        number=number,
-        uid=f"meeting-{number}@test",
-        title=f"Treffen {number}",
-        place="Rathaus",
-        starts_at=start,
-        rrule=rrule,
-        created_at=STAMP,
-        **more,
-    )
 
 
 def bot_starts(meetings: list[tuple[Meeting, list[MeetingChange]]]) -> list[datetime]:
@@ -54,17 +40,13 @@ def expanded(content: bytes) -> list[datetime]:
 
 
 def test_a_calendar_with_a_moved_and_a_cancelled_occurrence() -> None:
-    plenum = series(1, datetime(2027, 3, 16, 17), "FREQ=WEEKLY;COUNT=6;INTERVAL=2", sequence=2)
+    plenum = meeting_row(1, datetime(2027, 3, 16, 17), "FREQ=WEEKLY;COUNT=6;INTERVAL=2", sequence=2)
     changes = [
-        MeetingChange(
-            meeting_id=1,
-            original_start=datetime(2027, 4, 13, 17),
-            starts_at=datetime(2027, 4, 14, 18),
-        ),
-        MeetingChange(meeting_id=1, original_start=datetime(2027, 4, 27, 17), cancelled=True),
+        moved(datetime(2027, 4, 13, 17), datetime(2027, 4, 14, 18)),
+        cancelled(datetime(2027, 4, 27, 17)),
     ]
-    one_off = series(2, datetime(2027, 5, 3, 18, 30), None)
-    gone = series(3, datetime(2027, 5, 4, 18), None, cancelled=True, sequence=1)
+    one_off = meeting_row(2, datetime(2027, 5, 3, 18, 30), None)
+    gone = meeting_row(3, datetime(2027, 5, 4, 18), None, cancelled=True, sequence=1)
     meetings = [(plenum, changes), (one_off, []), (gone, [])]
     content = render_calendar(CouncilCalendar(1, "Jugendrat", BERLIN, meetings), STAMP)
 
@@ -76,11 +58,11 @@ def test_a_calendar_with_a_moved_and_a_cancelled_occurrence() -> None:
         "meeting-2@test",
         "meeting-3@test",
     ]
-    main, moved = events[0], events[1]
+    main, override = events[0], events[1]
     assert main["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=6;INTERVAL=2"
     assert [d.dt for d in main["EXDATE"].dts] == [datetime(2027, 4, 27, 17, tzinfo=ZONE)]
-    assert moved["RECURRENCE-ID"].dt == datetime(2027, 4, 13, 17, tzinfo=ZONE)
-    assert moved["DTSTART"].dt == datetime(2027, 4, 14, 18, tzinfo=ZONE)
+    assert override["RECURRENCE-ID"].dt == datetime(2027, 4, 13, 17, tzinfo=ZONE)
+    assert override["DTSTART"].dt == datetime(2027, 4, 14, 18, tzinfo=ZONE)
     assert [int(event["SEQUENCE"]) for event in events] == [2, 2, 0, 1]
     assert events[3]["STATUS"] == "CANCELLED"
     assert [tz["TZID"] for tz in parsed.walk("VTIMEZONE")] == [BERLIN]
@@ -99,7 +81,7 @@ def test_a_calendar_with_a_moved_and_a_cancelled_occurrence() -> None:
 
 
 def test_the_calendar_uid_and_each_meeting_uid_stay_the_same() -> None:
-    plenum = series(1, datetime(2027, 3, 16, 17), "FREQ=WEEKLY;COUNT=3")
+    plenum = meeting_row(1, datetime(2027, 3, 16, 17), "FREQ=WEEKLY;COUNT=3")
     first = render_calendar(CouncilCalendar(7, "Rat", BERLIN, [(plenum, [])]), STAMP)
     plenum.sequence += 1
     later = render_calendar(CouncilCalendar(7, "Rat", BERLIN, [(plenum, [])]), STAMP + timedelta(1))
@@ -146,18 +128,10 @@ def test_any_series_expands_in_the_calendar_as_the_bot_lists_it(
     end = f"{count} times" if by_count else f"until {(day + timedelta(days=count * 9)).isoformat()}"
     rule = repetition_rule(f"{how} {end}", start, BERLIN)
     assert rule is not None
-    meeting = series(1, start, rule)
+    meeting = meeting_row(1, start, rule)
     starts = [o.original_start for o in occurrences_of(meeting, [], BERLIN)]
-    changes = [
-        MeetingChange(meeting_id=1, original_start=starts[index - 1], cancelled=True)
-        for index in cancel
-        if index <= len(starts)
-    ] + [
-        MeetingChange(
-            meeting_id=1,
-            original_start=starts[index - 1],
-            starts_at=starts[index - 1] + timedelta(days=1, hours=1),
-        )
+    changes = [cancelled(starts[index - 1]) for index in cancel if index <= len(starts)] + [
+        moved(starts[index - 1], starts[index - 1] + timedelta(days=1, hours=1))
         for index in move - cancel
         if index <= len(starts)
     ]

@@ -17,7 +17,8 @@ from handlers.council.meeting_input import (
     split_line,
 )
 from schedules.council.occurrences import occurrences_of, rule_starts, upcoming
-from storage.council.council_tables import Meeting, MeetingChange
+from storage.council.council_tables import Meeting
+from tests.support.council import cancelled, meeting_row, moved
 
 BERLIN = "Europe/Berlin"
 NOW = datetime(2027, 3, 1, 10, 0)
@@ -26,16 +27,7 @@ START = datetime(2027, 3, 16, 17, 0)
 
 
 def meeting(rrule: str | None, start: datetime = START) -> Meeting:
-    return Meeting(
-        id=1,
-        event_id=1,
-        number=3,
-        uid="u@test",
-        title="Plenum",
-        starts_at=start,
-        rrule=rrule,
-        created_at=datetime(2027, 3, 1, tzinfo=UTC),
-    )
+    return meeting_row(3, start, rrule)
 
 
 @pytest.mark.parametrize(
@@ -171,12 +163,8 @@ def test_bad_lines_are_refused(text: str) -> None:
 def test_occurrences_after_a_move_and_a_cancellation() -> None:
     series = meeting("FREQ=WEEKLY;COUNT=4;INTERVAL=2")
     changes = [
-        MeetingChange(
-            meeting_id=1,
-            original_start=datetime(2027, 4, 13, 17),
-            starts_at=datetime(2027, 4, 14, 18),
-        ),
-        MeetingChange(meeting_id=1, original_start=datetime(2027, 3, 30, 17), cancelled=True),
+        moved(datetime(2027, 4, 13, 17), datetime(2027, 4, 14, 18), meeting_id=3),
+        cancelled(datetime(2027, 3, 30, 17), meeting_id=3),
     ]
     found = occurrences_of(series, changes, BERLIN)
     assert [(o.label, o.starts_at, o.moved, o.cancelled) for o in found] == [
