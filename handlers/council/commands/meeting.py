@@ -7,7 +7,8 @@
     /meeting 3.2                           who is coming
 
 The grammar of a meeting line is in `handlers.council.meeting_input`; numbers are those
-`/meetings` shows. Without the line, `/meeting add` asks step by step.
+`/meetings` shows. Without the line, `/meeting add` asks step by step. The German words
+`verschieben`, `absagen` and `erinnerungen` work as `move`, `cancel` and `reminders`.
 """
 
 from __future__ import annotations
