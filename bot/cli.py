@@ -38,7 +38,7 @@ from handlers.core.validation import (
     time_zone,
 )
 from handlers.council.councils import CouncilInput, create_council
-from handlers.council.meeting_input import meeting_minutes, meeting_start
+from handlers.council.meeting_input import meeting_start
 from handlers.council.meeting_planning import MeetingInput, schedule_meeting
 from handlers.council.quorum import parse_quorum
 from schedules.barcamp.planner import InstanceError
@@ -351,14 +351,13 @@ def meeting_add(
         with application.uow_factory() as uow:
             council = _council(uow, code)
             assert council.id is not None
+            # The same grammar as `/meeting add`: the start, then the length if given.
+            when = start if minutes is None else f"{start} {minutes}"
+            starts_at, length = meeting_start(when, local_now(council, now))
             meeting = MeetingInput(
                 title=meeting_title,
-                starts_at=meeting_start(start, local_now(council, now)),
-                duration_minutes=meeting_minutes(
-                    minutes
-                    if minutes is not None
-                    else uow.council_settings.of(council.id).meeting_minutes
-                ),
+                starts_at=starts_at,
+                duration_minutes=length or uow.council_settings.of(council.id).meeting_minutes,
                 place=meeting_place,
             )
             stored, scheduled = schedule_meeting(uow, council.id, meeting, now)

@@ -8,6 +8,12 @@ commands are registered with its own decorator, e.g. `handlers.barcamp.registrat
 which fills in the domain's kind. Run while the active event is of another kind, a
 command is refused; `/help` lists only what fits the active event.
 
+`variant`: one name, a function per kind of event. A command of one kind may take the
+name of another kind's (the council's `/export ics` beside the BarCamp's `/export md`):
+the router runs the one that serves the active event's kind, `/help` shows it, and its
+texts are `help.<kind>_<name>` and `usage.<kind>_<name>` (`help.council_export`). The
+kinds of one name's commands must not overlap.
+
 `group`: where `/help` lists it (take part, moderate, organise); by default what its
 `roles` say. /help shows only the groups a person's role covers.
 
@@ -88,6 +94,13 @@ class CommandSpec:
     kinds: frozenset[EventKind] = EVERY_KIND
     # Where /help lists it; None: what `roles` say.
     group: HelpGroup | None = None
+    # Another kind's command of the same name (see the module's docs).
+    variant: bool = False
+
+    @property
+    def key(self) -> str:
+        """Unique in the registry: the name, or `<kind>_<name>` for a variant."""
+        return "_".join([*sorted(self.kinds), self.name]) if self.variant else self.name
 
     @property
     def help_group(self) -> HelpGroup:
@@ -99,11 +112,11 @@ class CommandSpec:
 
     @property
     def help_key(self) -> str:
-        return f"help.{self.name}"
+        return f"help.{self.key}"
 
     @property
     def usage_key(self) -> str:
-        return f"usage.{self.name}"
+        return f"usage.{self.key}"
 
     @property
     def other_kind_key(self) -> str:
@@ -133,7 +146,9 @@ class CommandSpec:
 
 class Registry:
     def __init__(self) -> None:
+        # By `CommandSpec.key`: a name's variants for other kinds are entries of their own.
         self.commands: dict[str, CommandSpec] = {}
+        self._by_name: dict[str, list[CommandSpec]] = {}
         self.dialogs: dict[str, Dialog] = {}
 
     def command(
@@ -148,14 +163,13 @@ class Registry:
         refreshes: str | None = None,
         kinds: frozenset[EventKind] = EVERY_KIND,
         group: HelpGroup | None = None,
+        variant: bool = False,
     ) -> Callable[[CommandFunc], CommandFunc]:
         if not kinds:
             raise ValueError(f"command {name!r} serves no kind of event")
 
         def register(func: CommandFunc) -> CommandFunc:
-            if name in self.commands:
-                raise ValueError(f"command {name!r} registered twice")
-            self.commands[name] = CommandSpec(
+            spec = CommandSpec(
                 name,
                 func,
                 _params_of(func),
@@ -167,10 +181,24 @@ class Registry:
                 refreshes,
                 kinds,
                 group,
+                variant,
             )
+            same_name = self._by_name.setdefault(name, [])
+            if spec.key in self.commands or any(other.kinds & kinds for other in same_name):
+                raise ValueError(f"command {name!r} registered twice")
+            self.commands[spec.key] = spec
+            same_name.append(spec)
             return func
 
         return register
+
+    def find(self, name: str, kind: EventKind | None = None) -> CommandSpec | None:
+        """The command a person means by `name` in an event of `kind`: the variant that
+        serves it, else the one that is not a variant (which then refuses the kind)."""
+        same_name = self._by_name.get(name, [])
+        serving = [spec for spec in same_name if kind is not None and spec.serves(kind)]
+        plain = [spec for spec in same_name if not spec.variant]
+        return next(iter(serving + plain + same_name), None)
 
     def dialog(
         self,
@@ -196,11 +224,14 @@ class Registry:
         """What a person can use now, in the order they will likely need it.
 
         `kind`: the kind of the person's active event, whose commands alone are shown
-        (and those that need no event, such as /newcamp); None shows every kind's.
+        (and those that need no event, such as /newcamp); None shows every kind's, of a
+        name with variants the one that is not a variant.
         """
         for spec in sorted(self.commands.values(), key=_help_position):
             if spec.hidden or (spec.needs_consent and not consented):
                 continue
+            if spec is not self.find(spec.name, kind):
+                continue  # a name's variant for another kind
             if spec.needs_event and not has_event:
                 continue
             if spec.needs_event and kind is not None and not spec.serves(kind):

@@ -248,7 +248,7 @@ class Router:
 
     def _run_command(self, ctx: Context, line: CommandLine) -> CommandSpec | None:
         """Run the command; its spec (None: there is no such command)."""
-        spec = self._spec(line.name)
+        spec = self._spec(ctx, line.name)
         if spec is None:
             ctx.reply("error.unknown_command", command=_shorten(line.name))
             return None
@@ -264,8 +264,12 @@ class Router:
         spec.func(ctx, **arguments)
         return spec
 
-    def _spec(self, name: str) -> CommandSpec | None:
-        return self.registry.commands.get(name) if COMMAND_NAME.fullmatch(name) else None
+    def _spec(self, ctx: Context, name: str) -> CommandSpec | None:
+        """The command of that name for the kind of the person's active event."""
+        if not COMMAND_NAME.fullmatch(name):
+            return None
+        event = ctx.active_event() if ctx.membership() is not None else None
+        return self.registry.find(name, event.kind if event is not None else None)
 
     def _move_to_private(self, ctx: Context, line: CommandLine) -> None:
         """A personal step asked in a group: done in the private chat, a brief note here."""
@@ -306,7 +310,7 @@ class Router:
         if any(reply.buttons or reply.image or reply.document or reply.poll for reply in own):
             return
         view_line = refreshed_view(spec.refreshes, command_line(press.data))
-        view_spec = self._spec(view_line.name)
+        view_spec = self._spec(ctx, view_line.name)
         if view_spec is None:
             return
         view = ctx.fork(replies=[])
@@ -351,7 +355,7 @@ class Router:
             ctx.uow.dialogs.clear(ctx.person_id)
             ctx.reply("error.not_a_command", prefix=prefix)
             return False
-        started_by = self._spec(dialog.name)
+        started_by = self._spec(ctx, dialog.name)
         if started_by is None or started_by.needs_event:
             _check_kind(ctx, dialog.kinds, dialog.name)
         dialog.answer(ctx, state.step, state.data, text)

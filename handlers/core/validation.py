@@ -74,11 +74,17 @@ def has_substance(text: str) -> bool:
 
 
 def event_name(raw: str) -> str:
+    return title_text(raw, EVENT_NAME_MAX, "input.camp_name_short", "input.camp_name_long")
+
+
+def title_text(raw: str, maximum: int, too_short: str, too_long: str) -> str:
+    """A name or title: plain, 3 to `maximum` characters with a letter or digit; the keys
+    explain (the long one with `maximum`)."""
     name = plain(clean_text(raw))
     if len(name) < 3 or not has_substance(name):
-        raise InputError("input.camp_name_short")
-    if len(name) > EVENT_NAME_MAX:
-        raise InputError("input.camp_name_long", maximum=EVENT_NAME_MAX)
+        raise InputError(too_short)
+    if len(name) > maximum:
+        raise InputError(too_long, maximum=maximum)
     return name
 
 

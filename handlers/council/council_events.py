@@ -25,3 +25,26 @@ class DatePollClosed(DomainEvent):
 
     event_id: int
     poll_id: int
+
+
+@dataclass(frozen=True)
+class OccurrenceMoved(DomainEvent):
+    """One meeting (a one-off, or one occurrence of a series) moved to a new start."""
+
+    event_id: int
+    meeting_id: int
+    occurrence: int
+    # Wall-clock times in the council's zone, as ISO text: plain values only.
+    previous_start: str
+    new_start: str
+
+
+@dataclass(frozen=True)
+class OccurrenceCancelled(DomainEvent):
+    """One meeting cancelled; `rest`: that occurrence and every later one of its series."""
+
+    event_id: int
+    meeting_id: int
+    occurrence: int
+    start: str
+    rest: bool = False

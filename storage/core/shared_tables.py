@@ -235,6 +235,8 @@ class ScheduledKind(enum.StrEnum):
     # A council's date poll: the one reminder to members who have not answered, the deadline.
     DATE_REMINDER = "date_reminder"
     DATE_CLOSE = "date_close"
+    # A council meeting's reminder (SQLite sized the column to VOTE_REMINDER's 13 letters).
+    MEETING_ALERT = "meeting_alert"
 
 
 class ScheduledItem(SQLModel, table=True):

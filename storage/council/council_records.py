@@ -13,6 +13,7 @@ from storage.council.council_tables import (
     CouncilInvitation,
     CouncilSettings,
     Meeting,
+    MeetingAttendance,
     MeetingChange,
     QuorumRule,
 )
@@ -78,6 +79,67 @@ class Meetings:
         self._session.add(change)
         self._session.flush()
         return change
+
+    def change_of(self, meeting_id: int, original_start: datetime) -> MeetingChange | None:
+        return self._session.exec(
+            select(MeetingChange).where(
+                MeetingChange.meeting_id == meeting_id,
+                MeetingChange.original_start == original_start,
+            )
+        ).first()
+
+    # -- who comes -----------------------------------------------------------------------
+
+    def answer(
+        self, meeting_id: int, occurrence: int, person_id: int, coming: bool, now: datetime
+    ) -> None:
+        """A member's answer for one occurrence; a second answer replaces the first."""
+        found = self._session.exec(
+            select(MeetingAttendance).where(
+                MeetingAttendance.meeting_id == meeting_id,
+                MeetingAttendance.occurrence == occurrence,
+                MeetingAttendance.person_id == person_id,
+            )
+        ).first()
+        found = found or MeetingAttendance(
+            meeting_id=meeting_id,
+            occurrence=occurrence,
+            person_id=person_id,
+            coming=coming,
+            answered_at=now,
+        )
+        found.coming, found.answered_at = coming, now
+        self._session.add(found)
+        self._session.flush()
+
+    def answers(self, meeting_id: int, occurrence: int) -> Sequence[MeetingAttendance]:
+        return self._session.exec(
+            select(MeetingAttendance)
+            .where(
+                MeetingAttendance.meeting_id == meeting_id,
+                MeetingAttendance.occurrence == occurrence,
+            )
+            .order_by(col(MeetingAttendance.person_id))
+        ).all()
+
+    def answers_of_person(self, person_id: int) -> Sequence[MeetingAttendance]:
+        return self._session.exec(
+            select(MeetingAttendance)
+            .where(MeetingAttendance.person_id == person_id)
+            .order_by(col(MeetingAttendance.meeting_id), col(MeetingAttendance.occurrence))
+        ).all()
+
+    def forget_person(self, person_id: int) -> None:
+        self._session.exec(
+            delete(MeetingAttendance).where(col(MeetingAttendance.person_id) == person_id)
+        )
+
+    def forget_event(self, event_id: int) -> None:
+        """Retention: every answer about the council's meetings goes."""
+        meeting_ids = select(Meeting.id).where(Meeting.event_id == event_id)
+        self._session.exec(
+            delete(MeetingAttendance).where(col(MeetingAttendance.meeting_id).in_(meeting_ids))
+        )
 
 
 class Invitations:

@@ -91,3 +91,20 @@ class CouncilInvitation(SQLModel, table=True):
     invited_at: datetime
     # "No, thanks" pressed; the invitation is not sent again.
     declined_at: datetime | None = None
+
+
+class MeetingAttendance(SQLModel, table=True):
+    """A member's answer to a meeting's reminder: coming or not, for one occurrence.
+
+    Personal data: in /mydata, gone with /forgetme, and deleted with the council's other
+    personal data when its retention is over.
+    """
+
+    __table_args__ = (UniqueConstraint("meeting_id", "occurrence", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    # The occurrence's position in its series (1 for a one-off meeting).
+    occurrence: int
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    coming: bool
+    answered_at: datetime

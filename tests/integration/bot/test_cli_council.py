@@ -198,14 +198,14 @@ def test_meeting_add_stores_the_meeting_and_raises_its_event(run: Run, engine: E
     [
         (("ZZZZZZ", "--start", "{year}-01-12 17:00"), "cli.no_council", {"code": "ZZZZZZ"}),
         (("{camp}", "--start", "{year}-01-12 17:00"), "cli.no_council", {"code": "{camp}"}),
-        (("{code}", "--start", "2020-01-12 17:00"), "meetinginput.start_past", {}),
-        (("{code}", "--start", "{year}-01-12"), "meetinginput.start_format", {}),
-        (("{code}", "--start", "{year}-01-12 25:00"), "meetinginput.start_format", {}),
+        (("{code}", "--start", "2020-01-12 17:00"), "meeting.past", {}),
+        (("{code}", "--start", "{year}-01-12"), "meeting.when_format", {}),
+        (("{code}", "--start", "{year}-01-12 25:00"), "meeting.when_format", {}),
         (("{code}", "--start", "{year}-02-30 17:00"), "input.date_format", {}),
         (
             ("{code}", "--start", "{year}-01-12 17:00", "--minutes", "0"),
-            "meetinginput.minutes",
-            {"minimum": 5, "maximum": 1440},
+            "meeting.length",
+            {"shortest": 10, "longest": 12},
         ),
         (
             ("{code}", "--start", "{year}-01-12 17:00", "--place", "x" * 121),

@@ -11,9 +11,10 @@ from sqlalchemy import Engine, MetaData, select
 
 from bot.bootstrap import App
 from handlers.core.i18n import catalogues
-from handlers.core.messages import command_line, parse_command
+from handlers.core.messages import Reply, command_line, parse_command
 from handlers.core.registry import registry
 from tests.support.chat import Person
+from tests.support.council import create_council
 from tests.unit.core.test_flow import create_camp
 
 MakePerson = Callable[..., Person]
@@ -169,6 +170,32 @@ BAD_ARGUMENTS |= {
     ],
 }
 
+# The council's commands, by registry key, tried in a council with a series 1 of six
+# meetings (1.1 on 16.03.2027 17:00, every two weeks): organisers' by the organiser.
+DATE = "16.03.2027 17:00"
+COUNCIL_BAD_ARGUMENTS: dict[str, list[str]] = {
+    "meeting": [
+        *SOME_HOSTILE,
+        *("add Plenum", f"add P | {DATE}", "add Plenum | 2020-01-01 17:00", "add Plenum | morgen"),
+        *(f"add Plenum | {DATE} | every week", f"add Plenum | {DATE} | every week 500 times"),
+        *(
+            f"add <b>x</b> | {DATE}",
+            f"add Plenum | {DATE} | " + "y" * 121,
+            f"add Plenum | {DATE} 5",
+        ),
+        *(f"add Plenum | {DATE} | monthly 2nd friday 3 times", f"add Plenum | {DATE} | a | b"),
+        *("move 1.2", "move 9.1 20.03.2027 18:00", "move 1.99 20.03.2027 18:00"),
+        *("move 1 20.03.2027 18:00", "move 1.2 2020-01-01 10:00", "move 1.2 30.03.2027 17:00"),
+        *("move 1.2 31.03.2027 18:00 90", "move x 31.03.2027 18:00"),
+        *("cancel x", "cancel 1.2 maybe", "cancel 1.2 rest now", "cancel 7", "cancel 1.7"),
+        *("reminders soon", "reminders 1h 2h 3h 4h", "reminders 30d", "reminders 0min"),
+        *("1.99", "abc", "1.2.3", "9", LONG),
+    ],
+    "meetings": ["extra", LONG],
+    "council_export": [*SOME_HOSTILE[1:], LONG, "pdf", "ics ics", "../meetings.ics"],
+    "attend": ["", "1", "1 1 maybe", "99 1 yes", "1 99 yes", "1 1 yes extra", "x 1 yes"],
+}
+
 
 # The answer itself is queued for delivery; everything else must stay as it was.
 DELIVERY_TABLES = {"alembic_version", "outboxmessage", "inboxevent"}
@@ -183,6 +210,13 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
             for name, table in metadata.tables.items()
             if name not in DELIVERY_TABLES
         }
+
+
+def answered_briefly(replies: list[Reply]) -> None:
+    assert replies, "bad input must never be met with silence"
+    assert all(len(reply.text) < 1500 for reply in replies), "replies stay short"
+    internal = catalogues().text("de", "error.internal")
+    assert all(internal not in reply.text and "Traceback" not in reply.text for reply in replies)
 
 
 @pytest.fixture
@@ -201,8 +235,9 @@ def test_every_command_has_bad_input_cases() -> None:
     import handlers.core.commands
     import handlers.council.commands  # noqa: F401  (registers the domains' commands)
 
-    visible = {name for name, spec in registry.commands.items() if not spec.hidden}
-    assert visible <= set(BAD_ARGUMENTS), visible - set(BAD_ARGUMENTS)
+    visible = {key for key, spec in registry.commands.items() if not spec.hidden}
+    covered = set(BAD_ARGUMENTS) | set(COUNCIL_BAD_ARGUMENTS)
+    assert visible <= covered, visible - covered
 
 
 @pytest.mark.parametrize(
@@ -219,16 +254,38 @@ async def test_bad_arguments_change_nothing(
     staff_commands += ("export", "guardian", "members", "role")
     person = orga if command in staff_commands else ana
     before = snapshot(app.engine)
-    replies = await person.says(f"/{command} {arguments}")
-    assert replies, "bad input must never be met with silence"
-    assert all(len(reply.text) < 1500 for reply in replies), "replies stay short"
-    internal = catalogues().text("de", "error.internal")
-    assert all(internal not in reply.text and "Traceback" not in reply.text for reply in replies)
+    answered_briefly(await person.says(f"/{command} {arguments}"))
     if command not in ("newcamp", "newcouncil", "propose") or arguments.strip():
         after = snapshot(app.engine)
         for table in COUNTED_TABLES.get(command, set()):
             del before[table], after[table]
         assert after == before
+
+
+@pytest.fixture
+async def council(app: App, people: MakePerson) -> tuple[Person, Person]:
+    olga = people("Olga")
+    code = await create_council(olga)
+    await olga.says(f"/meeting add Plenum | {DATE} | Rathaus | alle 2 Wochen 6 mal")
+    ana = people("Ana")
+    await ana.joins(code)
+    return olga, ana
+
+
+@pytest.mark.parametrize(
+    ("key", "arguments"),
+    [(key, arguments) for key, cases in COUNCIL_BAD_ARGUMENTS.items() for arguments in cases],
+)
+async def test_bad_arguments_in_a_council_change_nothing(
+    app: App, council: tuple[Person, Person], key: str, arguments: str
+) -> None:
+    olga, ana = council
+    person = olga if registry.commands[key].roles else ana
+    before = snapshot(app.engine)
+    replies = await person.says(f"/{registry.commands[key].name} {arguments}")
+    answered_briefly(replies)
+    assert not any(reply.document for reply in replies)
+    assert snapshot(app.engine) == before
 
 
 @pytest.mark.parametrize("bad", [LONG, "", "🎉🎉🎉", "<i>x</i>", "'; DROP TABLE event;--"])

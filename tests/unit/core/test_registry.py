@@ -8,6 +8,7 @@ import pytest
 
 from handlers.core.context import Context
 from handlers.core.registry import ArgumentError, Registry, Text
+from storage.core.shared_tables import EventKind
 
 
 def make_registry() -> Registry:
@@ -78,3 +79,44 @@ def test_unsupported_argument_types_fail_at_registration() -> None:
 
         @Registry().command("odd")
         def odd(ctx: Context, value: float) -> None: ...
+
+
+def test_one_name_serves_each_kind_with_its_own_function() -> None:
+    registry = Registry()
+    camp, council = frozenset({EventKind.BARCAMP}), frozenset({EventKind.COUNCIL})
+
+    @registry.command("export", kinds=council, variant=True)
+    def council_export(ctx: Context, format_name: Literal["ics"] | None) -> None: ...
+
+    @registry.command("export", kinds=camp)
+    def camp_export(ctx: Context, format_name: Literal["md", "ics"]) -> None: ...
+
+    assert registry.find("export", EventKind.COUNCIL).func is council_export  # type: ignore[union-attr]
+    assert registry.find("export", EventKind.BARCAMP).func is camp_export  # type: ignore[union-attr]
+    # Without an event, the one that is not a variant answers (and asks for an event).
+    assert registry.find("export").func is camp_export  # type: ignore[union-attr]
+    assert registry.find("import") is None
+    variant = registry.commands["council_export"]
+    assert (variant.help_key, variant.usage_key) == ("help.council_export", "usage.council_export")
+    assert registry.commands["export"].help_key == "help.export"
+    shown = [spec.key for spec in registry.visible_to(None, True, True, EventKind.COUNCIL)]
+    assert shown == ["council_export"]
+    assert [spec.key for spec in registry.visible_to(None, True, True)] == ["export"]
+
+
+def test_variants_of_one_name_serve_different_kinds() -> None:
+    registry = Registry()
+    camp = frozenset({EventKind.BARCAMP})
+
+    @registry.command("export", kinds=camp)
+    def camp_export(ctx: Context) -> None: ...
+
+    with pytest.raises(ValueError, match="registered twice"):
+
+        @registry.command("export", kinds=camp, variant=True)
+        def also_camp(ctx: Context) -> None: ...
+
+    with pytest.raises(ValueError, match="registered twice"):
+
+        @registry.command("export", kinds=frozenset({EventKind.COUNCIL}))
+        def not_marked(ctx: Context) -> None: ...
