@@ -17,6 +17,7 @@ from storage.council.council_tables import (
     MeetingChange,
     QuorumRule,
 )
+from storage.council.person_rows import move_person_rows
 
 
 class CouncilSettingsRepository:
@@ -134,6 +135,10 @@ class Meetings:
             delete(MeetingAttendance).where(col(MeetingAttendance.person_id) == person_id)
         )
 
+    def move_person(self, gone: int, kept: int) -> None:
+        """`/link`: one answer per meeting, the kept account's if both answered."""
+        move_person_rows(self._session, MeetingAttendance, ("meeting_id", "occurrence"), gone, kept)
+
     def forget_event(self, event_id: int) -> None:
         """Retention: every answer about the council's meetings goes."""
         meeting_ids = select(Meeting.id).where(Meeting.event_id == event_id)
@@ -181,6 +186,10 @@ class Invitations:
         self._session.exec(
             delete(CouncilInvitation).where(col(CouncilInvitation.person_id) == person_id)
         )
+
+    def move_person(self, gone: int, kept: int) -> None:
+        """`/link`: one invitation per council, the kept account's if both were asked."""
+        move_person_rows(self._session, CouncilInvitation, ("council_id",), gone, kept)
 
     def forget_event(self, event_id: int) -> None:
         """Retention of a council or of the camp the invitations came from."""

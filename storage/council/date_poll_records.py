@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storage.council.date_poll_tables import DateAnswer, DateAnswerKind, DatePoll
+from storage.council.person_rows import move_person_rows
 
 
 class DatePolls:
@@ -61,6 +62,10 @@ class DatePolls:
 
     def forget_person(self, person_id: int) -> None:
         self._session.exec(delete(DateAnswer).where(col(DateAnswer.person_id) == person_id))
+
+    def move_person(self, gone: int, kept: int) -> None:
+        """`/link`: one answer per date, the kept account's if both answered."""
+        move_person_rows(self._session, DateAnswer, ("option_id",), gone, kept)
 
     def forget_event(self, event_id: int) -> None:
         """Retention: who answered what goes; the polls and their meetings stay."""

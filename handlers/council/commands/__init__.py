@@ -2,6 +2,7 @@
 and the handlers of the events they raise."""
 
 import handlers.council.council_forgetting
+import handlers.council.council_merge
 import handlers.council.date_poll_privacy
 import handlers.council.invitation_privacy
 import handlers.council.meeting_notices  # noqa: F401  (notices, forgetting, /mydata, retention)
