@@ -213,6 +213,9 @@ def demo_command(
         int | None,
         typer.Option(min=1, max=65535, help="serve the camp's live board on this port"),
     ] = None,
+    council: Annotated[
+        bool, typer.Option("--council", help="then the youth council's first months")
+    ] = False,
 ) -> None:
     """A whole BarCamp in seconds, without a messenger: every export format into OUT;
     with --serve PORT its live board stays on 127.0.0.1:PORT until Ctrl+C."""
@@ -222,7 +225,7 @@ def demo_command(
         report = run_demo(
             settings,
             out,
-            DemoSize(people, sessions, seed),
+            DemoSize(people, sessions, seed, council),
             catalogues(),
             on_done=None if serve is None else functools.partial(_serve_demo, serve, language),
         )

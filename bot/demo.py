@@ -23,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import App, bootstrap
+from bot.council_demo import CouncilReport, run_council
 from bot.settings import Settings
 from handlers.barcamp.agenda_files import FORMATS, export_event
 from handlers.barcamp.agenda_loader import build_agenda
@@ -85,6 +86,8 @@ class DemoSize:
     people: int = 30
     sessions: int = 15
     seed: int = 1
+    # After the camp, the youth council's first months (`bot.council_demo`).
+    council: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class DemoReport:
     rooms: int
     votes: int
     files: tuple[Path, ...]
+    council: CouncilReport | None = None
 
     def lines(self, texts: Catalogues, language: str) -> list[str]:
         """What the terminal shows: the camp, each file, what to do with them."""
@@ -110,7 +114,10 @@ class DemoReport:
         )
         files = [f"  {path}" for path in self.files]
         board = texts.text(language, "demo.board_hint", code=self.code)
-        return [summary, *files, board, texts.text(language, "demo.next")]
+        lines = [summary, *files, board, texts.text(language, "demo.next")]
+        if self.council is not None:
+            lines += self.council.lines(texts, language)
+        return lines
 
 
 class DemoPerson:
@@ -121,6 +128,10 @@ class DemoPerson:
         self.sender = Sender(PLATFORM, name.casefold(), name, language)
         self.chat = Chat(PLATFORM, f"dm-{name.casefold()}")
         self.language = language
+
+    @property
+    def user_id(self) -> str:
+        return self.sender.user_id
 
     def says(self, text: str) -> list[Reply]:
         return self.app.router.handle(IncomingText(self.sender, self.chat, text))
@@ -198,7 +209,9 @@ def _simulate(
         raise RuntimeError("the demo's /plan or /publish was refused")
     files = _write_exports(app, code, out, texts)
     votes = sum(session.votes for session in agenda.sessions)
-    return DemoReport(code, size.people, len(agenda.scheduled()), len(agenda.rooms), votes, files)
+    council = run_council(app, organiser, participants, code, out, rng) if size.council else None
+    placed, rooms = len(agenda.scheduled()), len(agenda.rooms)
+    return DemoReport(code, size.people, placed, rooms, votes, files, council)
 
 
 def _set_up_camp(app: App, organiser: DemoPerson, sessions: int, code: str) -> int:

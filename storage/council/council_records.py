@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
+from storage.core.shared_tables import Event
 from storage.council.council_tables import (
     CouncilInvitation,
     CouncilSettings,
@@ -18,6 +19,9 @@ from storage.council.council_tables import (
     QuorumRule,
 )
 from storage.council.person_rows import move_person_rows
+
+# The namespace of meeting UIDs (a fixed random UUID; never change it).
+MEETING_NAMESPACE = uuid.UUID("5d0c7c2e-8f0e-4f7a-9b8e-3c2a8d6b9f41")
 
 
 class CouncilSettingsRepository:
@@ -49,7 +53,13 @@ class Meetings:
             select(func.max(Meeting.number)).where(Meeting.event_id == meeting.event_id)
         ).one()
         meeting.number = (highest or 0) + 1
-        meeting.uid = meeting.uid or f"{uuid.uuid4()}@barcamp-bot"
+        if not meeting.uid:
+            # Stable and unique: the council's join code and the meeting's number and
+            # creation time (the same demo run gives the same calendar).
+            event = self._session.get(Event, meeting.event_id)
+            code = event.code if event is not None else str(meeting.event_id)
+            name = f"{code}/{meeting.number}/{meeting.created_at.isoformat()}"
+            meeting.uid = f"{uuid.uuid5(MEETING_NAMESPACE, name)}@barcamp-bot"
         self._session.add(meeting)
         self._session.flush()
         return meeting
