@@ -35,6 +35,8 @@ IDLE_WAIT_SECONDS = 5.0
 SHARED_IDLE_WAIT_SECONDS = 1.0
 # How often the delivering process looks for messages a dead process was sending.
 TAKE_OVER_SECONDS = 2.0
+# Telegram counts its overall limit (about 30 messages) per second.
+FLOOD_WINDOW_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -148,9 +150,14 @@ class OutboxSender:
         if self.leases is None:
             return
         now = asyncio.get_running_loop().time()
-        if await asyncio.to_thread(self._lead) or now - self._taken_over_at >= TAKE_OVER_SECONDS:
+        led = await asyncio.to_thread(self._lead)
+        if led or now - self._taken_over_at >= TAKE_OVER_SECONDS:
             self._taken_over_at = now
             await asyncio.to_thread(self.recover)
+        if led:
+            # The process that delivered before may have sent a whole second's worth just
+            # before it died: the platform's flood window passes before this one starts.
+            await asyncio.sleep(FLOOD_WINDOW_SECONDS)
 
     async def deliver_claimed(
         self, platform: str, chat_id: str, answers: Sequence[tuple[int, Reply]]
